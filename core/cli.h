@@ -1,0 +1,34 @@
+// Command lines that behave like glibc getopt_long (option permutation, bundled short flags,
+// abbreviated long options, getopt's diagnostics), parsed with Boost.Program_options.
+// Tools that are drop-ins for getopt-based C programs use this so that kbuild's command
+// lines and every error text stay the same.
+#pragma once
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace modforge::cli {
+
+struct OptionSpec {
+  char short_name;        // 0 when the option has no short form
+  std::string long_name;  // empty when the option has no long form
+  bool takes_value;
+};
+
+struct OptionUse {
+  char key;  // short_name of the spec, or 0 for long-only options (see long_name)
+  std::string long_name;
+  std::string value;
+};
+
+struct Parsed {
+  std::vector<OptionUse> uses;        // in command-line order, up to the first bad argument
+  std::vector<std::string> operands;  // non-option arguments
+  std::string error;                  // getopt's message (no trailing newline); empty if none
+};
+
+// args[0] is the program name, used in messages as getopt uses argv[0].
+Parsed parse(const std::vector<std::string>& args, std::span<const OptionSpec> specs);
+
+}  // namespace modforge::cli

@@ -1,0 +1,27 @@
+// genksyms as a library: the whole command, as the kernel's scripts/genksyms/genksyms runs
+// it, with its arguments, standard input, standard output, standard error and exit code.
+#pragma once
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace modforge::genksyms {
+
+enum class Kernel { v6_1, v6_12 };
+
+struct Streams {
+  std::string out;
+  std::string err;
+};
+
+// args[0] is the program name (getopt prints it in its messages).  Files named by -r and
+// -T are read and written here; -T is replaced atomically.  Returns the exit code.
+int run(const std::vector<std::string>& args, Kernel kernel, std::string_view input, Streams& io);
+
+// Our own option, taken out of the argument list before the real tool's options are parsed:
+// --kernel=6.1 or --kernel=6.12 (also "--kernel 6.1").  The environment variable
+// MODFORGE_KERNEL gives the default; otherwise 6.12.  Returns false with a message in `error`
+// for an unknown version.
+bool take_kernel_option(std::vector<std::string>& args, const char* env, Kernel& kernel, std::string& error);
+
+}  // namespace modforge::genksyms

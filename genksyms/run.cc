@@ -1,0 +1,138 @@
+// The genksyms command line, as each kernel version's main() handles it.
+#include <cerrno>
+#include <memory>
+#include <optional>
+
+#include "core/atomic_file.h"
+#include "core/cli.h"
+#include "core/error.h"
+#include "core/input.h"
+#include "genksyms/engine.h"
+#include "genksyms/genksyms.h"
+
+namespace modforge::genksyms {
+
+namespace {
+
+// What differs between the versions' command lines: 6.1 still lists -s in getopt's option
+// string and its usage text, but has no case for it, so -s ends in the usage and exit 1.
+struct CommandLine {
+  bool has_symbol_prefix;
+};
+
+CommandLine command_line(Kernel k) { return {k == Kernel::v6_1}; }
+
+std::string usage(const CommandLine& cl) {
+  std::string u =
+      "Usage:\n"
+      "genksyms [-adDTwqhVR] > /path/to/.tmp_obj.ver\n"
+      "\n";
+  if (cl.has_symbol_prefix) u += "  -s, --symbol-prefix   Select symbol prefix\n";
+  u +=
+      "  -d, --debug           Increment the debug level (repeatable)\n"
+      "  -D, --dump            Dump expanded symbol defs (for debugging only)\n"
+      "  -r, --reference file  Read reference symbols from a file\n"
+      "  -T, --dump-types file Dump expanded types into file\n"
+      "  -p, --preserve        Preserve reference modversions or fail\n"
+      "  -w, --warnings        Enable warnings\n"
+      "  -q, --quiet           Disable warnings (default)\n"
+      "  -h, --help            Print this message\n"
+      "  -V, --version         Print the release version\n";
+  return u;
+}
+
+std::vector<cli::OptionSpec> option_specs(const CommandLine& cl) {
+  std::vector<cli::OptionSpec> specs = {
+      {'d', "debug", false},     {'w', "warnings", false},  {'q', "quiet", false},
+      {'D', "dump", false},      {'r', "reference", true},  {'T', "dump-types", true},
+      {'p', "preserve", false},  {'V', "version", false},   {'h', "help", false},
+  };
+  if (cl.has_symbol_prefix) specs.push_back({'s', "", true});
+  return specs;
+}
+
+}  // namespace
+
+bool take_kernel_option(std::vector<std::string>& args, const char* env, Kernel& kernel, std::string& error) {
+  std::optional<std::string> v;
+  if (env && *env) v = env;
+  for (std::size_t i = 1; i < args.size(); ++i) {
+    const std::string& a = args[i];
+    if (a == "--") break;
+    if (a.rfind("--kernel=", 0) == 0) {
+      v = a.substr(9);
+      args.erase(args.begin() + static_cast<long>(i--));
+    } else if (a == "--kernel" && i + 1 < args.size()) {
+      v = args[i + 1];
+      args.erase(args.begin() + static_cast<long>(i), args.begin() + static_cast<long>(i) + 2);
+      --i;
+    }
+  }
+  kernel = Kernel::v6_12;
+  if (!v) return true;
+  if (*v == "6.1") kernel = Kernel::v6_1;
+  else if (*v == "6.12") kernel = Kernel::v6_12;
+  else {
+    error = "unknown kernel version '" + *v + "' (choose 6.1 or 6.12)";
+    return false;
+  }
+  return true;
+}
+
+int run(const std::vector<std::string>& args, Kernel kernel, std::string_view input, Streams& io) {
+  const CommandLine cl = command_line(kernel);
+  const auto specs = option_specs(cl);
+  cli::Parsed parsed = cli::parse(args, specs);
+
+  Settings s;
+  std::optional<Input> reference;
+  std::unique_ptr<AtomicFile> types_file;
+  std::vector<std::unique_ptr<AtomicFile>> truncated;  // earlier -T files: fopen("w") emptied them
+  try {
+    for (const cli::OptionUse& u : parsed.uses) {
+      switch (u.key) {
+        case 'd': ++s.debug; break;
+        case 'w': s.warnings = true; break;
+        case 'q': s.warnings = false; break;
+        case 'V': io.err += "genksyms version 2.5.60\n"; break;
+        case 'D': s.dump_defs = true; break;
+        case 'r': reference.emplace(Input::from_path(u.value)); break;
+        case 'T':
+          if (types_file) truncated.push_back(std::move(types_file));
+          types_file = std::make_unique<AtomicFile>(u.value);
+          s.dump_types = true;
+          break;
+        case 'p': s.preserve = true; break;
+        case 'h': io.err += usage(cl); return 0;
+        default: io.err += usage(cl); return 1;  // 6.1's -s
+      }
+    }
+  } catch (const Error& e) {
+    io.err += e.what();
+    io.err += '\n';
+    return 1;
+  }
+  if (!parsed.error.empty()) {
+    io.err += parsed.error + "\n" + usage(cl);
+    return 1;
+  }
+
+  try {
+    Engine engine(s, io.out, io.err);
+    if (reference) engine.read_reference(reference->bytes());
+    engine.parse(input);
+    for (auto& t : truncated) t->commit();
+    if (types_file) {
+      types_file->buffer() = engine.types();
+      types_file->commit();
+    }
+    if (s.debug) engine.print_occupancy();
+    return engine.errors() != 0;
+  } catch (const Error& e) {
+    io.err += e.what();
+    io.err += '\n';
+    return e.exit_code();
+  }
+}
+
+}  // namespace modforge::genksyms

@@ -72,7 +72,7 @@ public:
 
   void read_reference(std::string_view text);  // -r; throws Error on fatal input
   void parse(std::string_view input);
-  std::string types() ;  // the -T file
+  std::string types();  // the -T file
   void print_occupancy();  // -d's closing line
   int errors() const { return errors_; }
 
@@ -88,6 +88,27 @@ private:
   void remove_list(Node** pb, Node** pe);
 
   // symbols
+  // False when no typedef or enum constant of that name was ever declared: most tokens are
+  // neither, and this spares them a hash lookup.
+  bool maybe_declared(std::string_view name) const {
+    const std::uint32_t h = filter_hash(name);
+    return (declared_filter_[h >> 6] >> (h & 63)) & 1;
+  }
+  static std::uint32_t filter_hash(std::string_view s) {
+    if (s.empty()) return 0;
+    std::uint32_t h = static_cast<std::uint32_t>(s.size());
+    h = h * 31 + static_cast<unsigned char>(s[0]);
+    h = h * 31 + static_cast<unsigned char>(s[s.size() - 1]);
+    h = h * 31 + static_cast<unsigned char>(s[s.size() / 2]);
+    if (s.size() > 2) h = h * 31 + static_cast<unsigned char>(s[s.size() - 2]);
+    return (h * 2654435761u) >> 16;
+  }
+  void note_declared(const Symbol& s) {
+    if (s.type == SYM_TYPEDEF || s.type == SYM_ENUM_CONST) {
+      const std::uint32_t h = filter_hash(s.name);
+      declared_filter_[h >> 6] |= std::uint64_t(1) << (h & 63);
+    }
+  }
   Symbol* find_symbol(std::string_view name, SymType ns, bool exact);
   Symbol* add_symbol(std::optional<std::string_view> name, SymType type, Node* defn, bool is_extern);
   Symbol* add_items(std::optional<std::string_view> name, SymType type, std::vector<Item>& defn,
@@ -131,6 +152,7 @@ private:
   std::size_t item_block_used_ = 0, item_block_size_ = 0;
   std::deque<std::string> strings_;
   std::vector<Symbol*> visited_;
+  std::vector<std::uint64_t> declared_filter_ = std::vector<std::uint64_t>(1024);  // 65536 bits
 
   // enumerator numbering, carried from one enum constant to the next
   int enum_counter_ = 0;

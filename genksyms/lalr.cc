@@ -187,7 +187,7 @@ struct Builder {
     t.action.assign(states.size() * kNumTokens, 0);
     t.goto_state.assign(states.size() * kNumNonterminals, -1);
     t.default_rule.assign(states.size(), 0);
-    t.needs_lookahead.assign(states.size(), true);
+    t.needs_lookahead.assign(states.size(), 1);
     t.accessing_symbol.assign(states.size(), 0);
     for (std::size_t s = 0; s < states.size(); ++s) {
       const State& st = states[s];
@@ -237,10 +237,6 @@ struct Builder {
 };
 
 }  // namespace
-
-int Tables::go(int s, int nonterminal) const {
-  return goto_state[static_cast<std::size_t>(s) * kNumNonterminals + (nonterminal - kNumTokens)];
-}
 
 const Tables& tables() {
   static const Tables t = Builder().build();

@@ -19,11 +19,13 @@ struct Tables {
   // goto_state[s * kNumNonterminals + (A - kNumTokens)]
   std::vector<std::int16_t> goto_state;
   std::vector<std::int16_t> default_rule;  // 0: none (error)
-  std::vector<bool> needs_lookahead;       // false: take the default without reading a token
+  std::vector<std::uint8_t> needs_lookahead;  // 0: take the default without reading a token
   std::vector<std::uint8_t> accessing_symbol;
 
   int act(int s, int t) const { return action[static_cast<std::size_t>(s) * kNumTokens + t]; }
-  int go(int s, int nonterminal) const;
+  int go(int s, int nonterminal) const {
+    return goto_state[static_cast<std::size_t>(s) * (kNumSymbols - kNumTokens) + (nonterminal - kNumTokens)];
+  }
 };
 
 constexpr int kNumNonterminals = kNumSymbols - kNumTokens;

@@ -37,11 +37,34 @@ constexpr Keyword kKeywords[] = {
     {"unsigned", UNSIGNED_KEYW}, {"void", VOID_KEYW}, {"volatile", VOLATILE_KEYW},
 };
 
+// Keywords by a cheap hash of length and end characters; built once.
+struct KeywordTable {
+  static constexpr int kSize = 256;
+  static unsigned slot(std::string_view s) {
+    return (static_cast<unsigned>(s.size()) * 31u + static_cast<unsigned char>(s[0]) * 7u +
+            static_cast<unsigned char>(s[s.size() - 1]) * 3u + static_cast<unsigned char>(s[s.size() / 2])) %
+           kSize;
+  }
+  std::array<std::array<std::int8_t, 4>, kSize> entries{};
+  KeywordTable() {
+    for (auto& e : entries) e.fill(-1);
+    for (std::size_t i = 0; i < std::size(kKeywords); ++i) {
+      auto& e = entries[slot(kKeywords[i].name)];
+      std::size_t k = 0;
+      while (e[k] >= 0) ++k;  // at most three keywords share a slot (checked by a test)
+      e[k] = static_cast<std::int8_t>(i);
+    }
+  }
+};
+
 int reserved_word(std::string_view s) {
   // Every keyword starts with '_' or a lower-case letter and is 3 to 24 bytes long.
   if (s.size() < 3 || s.size() > 24 || !((s[0] >= 'a' && s[0] <= 'z') || s[0] == '_')) return -1;
-  for (const Keyword& k : kKeywords)
-    if (k.name == s) return tok(k.token);
+  static const KeywordTable table;
+  for (std::int8_t i : table.entries[KeywordTable::slot(s)]) {
+    if (i < 0) break;
+    if (kKeywords[i].name == s) return tok(kKeywords[i].token);
+  }
   return -1;
 }
 
@@ -119,8 +142,10 @@ private:
   std::optional<std::string_view> current_name_;
   Node* decl_spec_ = nullptr;
 
-  std::vector<int> states_;
-  std::vector<Value> values_;
+  // The parser stacks: bison's limit is 10000 entries, so they never grow past that.
+  std::vector<int> states_ = std::vector<int>(kMaxDepth + 1);
+  std::vector<Value> values_ = std::vector<Value>(kMaxDepth + 1);
+  int top_ = 0;  // index of the top entry
 };
 
 void Parser::app(std::string_view text) {
@@ -128,7 +153,10 @@ void Parser::app(std::string_view text) {
   next_node_ = e_.alloc_node();
   next_node_->next = cur;
   cur->str = text;
-  cur->tag = e_.find_symbol(text, SYM_ENUM_CONST, true) ? SYM_ENUM_CONST : SYM_NORMAL;
+  // Declared enum constants all have identifier names (enumerators are IDENT tokens).
+  const unsigned char c0 = text.empty() ? 0 : static_cast<unsigned char>(text[0]);
+  const bool ident = (c0 >= 'a' && c0 <= 'z') || (c0 >= 'A' && c0 <= 'Z') || c0 == '_' || c0 == '$';
+  cur->tag = ident && e_.maybe_declared(text) && e_.find_symbol(text, SYM_ENUM_CONST, true) ? SYM_ENUM_CONST : SYM_NORMAL;
   cur->in_source = in_source_file_;
 }
 
@@ -173,7 +201,8 @@ int Parser::lex() {
               default: break;
             }
           }
-          if (!suppress_type_lookup_ && e_.find_symbol(text, SYM_TYPEDEF, true)) token = tok(TYPE);
+          if (!suppress_type_lookup_ && e_.maybe_declared(text) && e_.find_symbol(text, SYM_TYPEDEF, true))
+            token = tok(TYPE);
           goto fini;
         }
         switch (token) {
@@ -212,7 +241,7 @@ int Parser::lex() {
         continue;
       case ST_TYPEOF_1:
         if (token == tok(IDENT)) {
-          if (reserved_word(text) >= 0 || e_.find_symbol(text, SYM_TYPEDEF, true)) {
+          if (reserved_word(text) >= 0 || (e_.maybe_declared(text) && e_.find_symbol(text, SYM_TYPEDEF, true))) {
             sc_.push_back_last_after_paren();
             lexstate_ = ST_NORMAL;
             token = tok(TYPEOF_KEYW);
@@ -461,9 +490,9 @@ void Parser::trace_stack() {
   if (!trace_) return;
   std::string& o = e_.err_;
   o += "Stack now";
-  for (int s : states_) {
+  for (int i = 0; i <= top_; ++i) {
     o += ' ';
-    o += std::to_string(s);
+    o += std::to_string(states_[i]);
   }
   o += '\n';
 }
@@ -488,23 +517,24 @@ void Parser::run() {
   };
 
   trace("Starting parse\n");
-  states_.push_back(0);
-  values_.push_back(nullptr);
+  top_ = 0;
+  states_[0] = 0;
+  values_[0] = nullptr;
   enum class Step { NewState, Backup, Default, Reduce, ErrLab, ErrLab1, ErrorLab, Accept, Abort, Exhausted };
   Step step = Step::NewState;
   int yylen = 0;
   for (;;) {
     switch (step) {
       case Step::NewState: {
-        trace_state(state);
-        states_.back() = state;
-        trace_stack();
-        int top = static_cast<int>(states_.size()) - 1;
-        if (top >= stacksize - 1) {
+        if (trace_) {
+          trace_state(state);
+          trace_stack();
+        }
+        if (top_ >= stacksize - 1) {
           if (stacksize >= kMaxDepth) { step = Step::Exhausted; break; }
           stacksize = std::min(stacksize * 2, kMaxDepth);
           trace("Stack size increased to " + std::to_string(stacksize) + "\n");
-          if (top >= stacksize - 1) { step = Step::Abort; break; }
+          if (top_ >= stacksize - 1) { step = Step::Abort; break; }
         }
         if (state == t_.final_state) { step = Step::Accept; break; }
         step = Step::Backup;
@@ -522,16 +552,17 @@ void Parser::run() {
           trace("Now at end of input.\n");
         } else {
           yytoken = translate(yychar);
-          trace_symbol("Next token is", yytoken);
+          if (trace_) trace_symbol("Next token is", yytoken);
         }
         int a = t_.act(state, yytoken);
         if (a == 0) { step = Step::Default; break; }
         if (a < 0) { rule = -a; step = Step::Reduce; break; }
         if (errstatus) --errstatus;
-        trace_symbol("Shifting", yytoken);
+        if (trace_) trace_symbol("Shifting", yytoken);
         state = a;
-        states_.push_back(state);
-        values_.push_back(yylval_);
+        ++top_;
+        states_[top_] = state;
+        values_[top_] = yylval_;
         yychar = -2;
         step = Step::NewState;
         break;
@@ -543,23 +574,23 @@ void Parser::run() {
       case Step::Reduce: {
         const Rule& r = R[static_cast<std::size_t>(rule)];
         yylen = r.len;
-        Value* rhs = values_.data() + values_.size() - yylen;
+        Value* rhs = &values_[top_ + 1 - yylen];
         Value val = yylen ? rhs[0] : nullptr;
         if (trace_) {
           e_.err_ += "Reducing stack by rule " + std::to_string(rule) + " (line " + std::to_string(r.line) + "):\n";
           for (int k = 0; k < yylen; ++k) {
             e_.err_ += "   $" + std::to_string(k + 1) + " =";
-            trace_symbol("", t_.accessing_symbol[states_[states_.size() - yylen + k]]);
+            trace_symbol("", t_.accessing_symbol[states_[top_ + 1 - yylen + k]]);
           }
         }
         if (!action(rule, rhs, val)) { step = Step::ErrorLab; break; }
-        trace_symbol("-> $$ =", r.lhs);
-        states_.resize(states_.size() - yylen);
-        values_.resize(values_.size() - yylen);
+        if (trace_) trace_symbol("-> $$ =", r.lhs);
+        top_ -= yylen;
         yylen = 0;
-        values_.push_back(val);
-        state = t_.go(states_.back(), r.lhs);
-        states_.push_back(state);
+        state = t_.go(states_[top_], r.lhs);
+        ++top_;
+        states_[top_] = state;
+        values_[top_] = val;
         step = Step::NewState;
         break;
       }
@@ -569,18 +600,17 @@ void Parser::run() {
           if (yychar <= 0) {
             if (yychar == 0) { step = Step::Abort; break; }
           } else {
-            trace_symbol("Error: discarding", translate(yychar));
+            if (trace_) trace_symbol("Error: discarding", translate(yychar));
             yychar = -2;
           }
         }
         step = Step::ErrLab1;
         break;
       case Step::ErrorLab:
-        states_.resize(states_.size() - yylen);
-        values_.resize(values_.size() - yylen);
+        top_ -= yylen;
         yylen = 0;
-        trace_stack();
-        state = states_.back();
+        if (trace_) trace_stack();
+        state = states_[top_];
         step = Step::ErrLab1;
         break;
       case Step::ErrLab1: {
@@ -591,18 +621,18 @@ void Parser::run() {
             int a = t_.act(state, S_error);
             if (a > 0) { to = a; break; }
           }
-          if (states_.size() == 1) break;
-          trace_symbol("Error: popping", t_.accessing_symbol[state]);
-          states_.pop_back();
-          values_.pop_back();
-          state = states_.back();
-          trace_stack();
+          if (top_ == 0) break;
+          if (trace_) trace_symbol("Error: popping", t_.accessing_symbol[state]);
+          --top_;
+          state = states_[top_];
+          if (trace_) trace_stack();
         }
         if (!to) { step = Step::Abort; break; }
-        values_.push_back(yylval_);
-        trace_symbol("Shifting", t_.accessing_symbol[to]);
+        if (trace_) trace_symbol("Shifting", t_.accessing_symbol[to]);
         state = to;
-        states_.push_back(state);
+        ++top_;
+        states_[top_] = state;
+        values_[top_] = yylval_;
         step = Step::NewState;
         break;
       }
@@ -613,11 +643,11 @@ void Parser::run() {
       case Step::Abort:
         if (trace_) {
           if (yychar != -2) trace_symbol("Cleanup: discarding lookahead", translate(yychar));
-          states_.resize(states_.size() - yylen);
+          top_ -= yylen;
           trace_stack();
-          while (states_.size() > 1) {
-            trace_symbol("Cleanup: popping", t_.accessing_symbol[states_.back()]);
-            states_.pop_back();
+          while (top_ > 0) {
+            trace_symbol("Cleanup: popping", t_.accessing_symbol[states_[top_]]);
+            --top_;
           }
         }
         return;

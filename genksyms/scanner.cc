@@ -1,14 +1,28 @@
 #include "genksyms/scanner.h"
 
+#include <array>
+#include <cstdint>
+
 namespace modforge::genksyms {
 
 namespace {
 
-bool is_ident_start(unsigned char c) {
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' || c == '$';
-}
-bool is_ident_char(unsigned char c) { return is_ident_start(c) || (c >= '0' && c <= '9'); }
-bool is_digit(unsigned char c) { return c >= '0' && c <= '9'; }
+// Character classes, one table lookup each.
+enum : std::uint8_t { kIdentStart = 1, kIdent = 2, kDigit = 4, kSpace = 8 };
+constexpr std::array<std::uint8_t, 256> kClass = [] {
+  std::array<std::uint8_t, 256> t{};
+  for (int c = 'a'; c <= 'z'; ++c) t[c] = kIdentStart | kIdent;
+  for (int c = 'A'; c <= 'Z'; ++c) t[c] = kIdentStart | kIdent;
+  t['_'] = t['$'] = kIdentStart | kIdent;
+  for (int c = '0'; c <= '9'; ++c) t[c] = kIdent | kDigit;
+  for (char c : {' ', '\t', '\f', '\v', '\r'}) t[static_cast<unsigned char>(c)] = kSpace;
+  return t;
+}();
+
+bool is_ident_start(unsigned char c) { return kClass[c] & kIdentStart; }
+bool is_ident_char(unsigned char c) { return kClass[c] & kIdent; }
+bool is_digit(unsigned char c) { return kClass[c] & kDigit; }
+bool is_space(unsigned char c) { return kClass[c] & kSpace; }
 bool is_hex(unsigned char c) {
   return is_digit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
 }
@@ -163,10 +177,8 @@ int Scanner::next() {
       at_bol_ = true;
       continue;
     }
-    if (c == ' ' || c == '\t' || c == '\f' || c == '\v' || c == '\r') {
-      while (pos_ < in_.size() && (in_[pos_] == ' ' || in_[pos_] == '\t' || in_[pos_] == '\f' ||
-                                   in_[pos_] == '\v' || in_[pos_] == '\r'))
-        ++pos_;
+    if (is_space(static_cast<unsigned char>(c))) {
+      while (pos_ < in_.size() && is_space(static_cast<unsigned char>(in_[pos_]))) ++pos_;
       at_bol_ = false;
       continue;
     }

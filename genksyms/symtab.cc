@@ -196,6 +196,7 @@ Symbol* Engine::add_items(std::optional<std::string_view> name, SymType type, st
         err_ += " modversion is unchanged\n";
       }
       sym->is_declared = true;
+      note_declared(*sym);
       return sym;
     } else if (!sym->is_declared) {
       if (sym->is_override && settings_.preserve) {
@@ -204,6 +205,7 @@ Symbol* Engine::add_items(std::optional<std::string_view> name, SymType type, st
         err_ += type == SYM_NORMAL ? std::string(*name) : std::string(type_name(type)) + " " + std::string(*name);
         err_ += " modversion change\n";
         sym->is_declared = true;
+        note_declared(*sym);
         return sym;
       }
       status = is_unknown_symbol(*sym) ? STATUS_DEFINED : STATUS_MODIFIED;
@@ -221,6 +223,7 @@ Symbol* Engine::add_items(std::optional<std::string_view> name, SymType type, st
   s.defn_len = static_cast<std::uint32_t>(defn.size());
   s.is_extern = is_extern;
   s.is_declared = !is_reference;
+  if (s.is_declared) note_declared(s);
   s.status = status;
   map.put(&s);
 

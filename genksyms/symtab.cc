@@ -2,6 +2,7 @@
 #include <algorithm>
 #include <cstdio>
 
+#include "core/diag.h"
 #include "core/error.h"
 #include "genksyms/engine.h"
 
@@ -103,10 +104,8 @@ const Item* Engine::store_items(const std::vector<Item>& defn) {
 std::string_view Engine::intern(std::string s) { return strings_.emplace_back(std::move(s)); }
 
 void Engine::print_location() {
-  err_ += cur_filename_ ? *cur_filename_ : std::string_view("<stdin>");
-  err_ += ':';
-  err_ += std::to_string(cur_line_ ? *cur_line_ : idle_line_);
-  err_ += ": ";
+  diag::location(err_, cur_filename_ ? *cur_filename_ : std::string_view("<stdin>"),
+                 cur_line_ ? *cur_line_ : idle_line_);
 }
 
 void Engine::error_with_pos(std::string_view msg) {

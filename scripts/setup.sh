@@ -18,7 +18,8 @@ done
 if [ ${#missing[@]} -gt 0 ]; then
   sudo=; [ "$(id -u)" -eq 0 ] || sudo=sudo
   $sudo apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
+  # INITRD=No: the headers pull in a kernel image; these machines never boot it, so skip its initramfs.
+  INITRD=No DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
 
 [ "${1:-}" = "--no-build" ] && exit 0

@@ -79,6 +79,12 @@ void Engine::expand(Symbol* root, std::string& text, std::vector<Symbol*>& trail
   auto enter = [&](Symbol* s) {
     if (s->defn_len) stack.push_back({s, 0});
   };
+  // A symbol is expanded once per export; later references print just its name.
+  auto descend = [&](Symbol* s) {
+    s->on_trail = true;
+    trail.push_back(s);
+    enter(s);
+  };
   enter(root);
   while (!stack.empty()) {
     Frame& f = stack.back();
@@ -106,13 +112,8 @@ void Engine::expand(Symbol* root, std::string& text, std::vector<Symbol*>& trail
                           std::string(cur.str()),
                       1);
         }
-        if (sub->on_trail) {
-          emit(cur.str());
-        } else {
-          sub->on_trail = true;
-          trail.push_back(sub);
-          enter(sub);
-        }
+        if (sub->on_trail) emit(cur.str());
+        else descend(sub);
         break;
       }
       case SYM_STRUCT:
@@ -132,9 +133,7 @@ void Engine::expand(Symbol* root, std::string& text, std::vector<Symbol*>& trail
           emit(type_name(cur.tag));
           emit(cur.str());
         } else {
-          sub->on_trail = true;
-          trail.push_back(sub);
-          enter(sub);
+          descend(sub);
         }
         break;
       }

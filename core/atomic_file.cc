@@ -30,6 +30,7 @@ void write_all(int fd, std::string_view bytes, const std::string& name) {
 }  // namespace
 
 AtomicFile::AtomicFile(std::string path) : path_(std::move(path)) {
+  if (path_.empty()) throw Error(errno_message(path_, ENOENT));  // as fopen("", "w")
   struct stat st;
   bool exists = ::stat(path_.c_str(), &st) == 0;
   if (exists && !S_ISREG(st.st_mode)) {

@@ -1,5 +1,7 @@
 #include "core/cli.h"
 
+#include <cstdlib>
+
 #include <boost/program_options.hpp>
 
 namespace po = boost::program_options;
@@ -12,7 +14,7 @@ constexpr const char* kOperands = "\x01operands";
 
 const OptionSpec* by_long(std::span<const OptionSpec> specs, std::string_view name) {
   for (const auto& s : specs)
-    if (s.long_name == name) return &s;
+    if (!s.long_name.empty() && s.long_name == name) return &s;
   return nullptr;
 }
 
@@ -22,135 +24,164 @@ const OptionSpec* by_short(std::span<const OptionSpec> specs, char c) {
   return nullptr;
 }
 
-std::string key_of(const OptionSpec& s) {
-  return s.long_name.empty() ? std::string(1, s.short_name) : s.long_name;
-}
+// One option as getopt_long returns it, in the canonical spelling Boost is given.
+struct Found {
+  const OptionSpec* spec;
+  std::string value;
+};
 
-po::options_description describe(std::span<const OptionSpec> specs) {
-  po::options_description desc;
-  for (const auto& s : specs) {
-    std::string names = key_of(s);
-    if (s.short_name && !s.long_name.empty()) names += std::string(",") + s.short_name;
-    desc.add_options()(names.c_str(), new po::untyped_value(!s.takes_value));
-  }
-  desc.add_options()(kOperands, po::value<std::vector<std::string>>());
-  return desc;
-}
+// glibc getopt_long's walk over the arguments (permuting operands, bundled short flags,
+// values taken from the next argument whatever it looks like, unique prefixes of long
+// names), stopping at the first argument it would reject with that rejection's message.
+struct Scan {
+  std::vector<Found> found;
+  std::vector<std::string> operands;
+  std::string error;
+};
 
-po::parsed_options run_boost(const std::vector<std::string>& args, std::size_t end,
-                             std::span<const OptionSpec> specs) {
-  namespace st = po::command_line_style;
-  po::positional_options_description pos;
-  pos.add(kOperands, -1);
-  std::vector<std::string> tail(args.begin() + 1, args.begin() + static_cast<long>(end));
-  return po::command_line_parser(tail)
-      .options(describe(specs))
-      .positional(pos)
-      .style(st::allow_short | st::allow_long | st::allow_dash_for_short | st::long_allow_adjacent |
-             st::long_allow_next | st::short_allow_adjacent | st::short_allow_next |
-             st::allow_sticky | st::allow_guessing)
-      .run();
-}
-
-void collect(const po::parsed_options& parsed, std::span<const OptionSpec> specs, Parsed& out) {
-  for (const auto& o : parsed.options) {
-    if (o.string_key == kOperands) {
-      for (const auto& v : o.value) out.operands.push_back(v);
+Scan scan(const std::vector<std::string>& args, std::span<const OptionSpec> specs) {
+  Scan r;
+  const std::string prog = args.empty() ? std::string() : args[0];
+  const bool in_order = std::getenv("POSIXLY_CORRECT") != nullptr;
+  for (std::size_t i = 1; i < args.size(); ++i) {
+    const std::string& a = args[i];
+    if (a == "--") {
+      r.operands.insert(r.operands.end(), args.begin() + static_cast<long>(i) + 1, args.end());
+      break;
+    }
+    if (a.size() < 2 || a[0] != '-') {
+      if (in_order) {
+        r.operands.insert(r.operands.end(), args.begin() + static_cast<long>(i), args.end());
+        break;
+      }
+      r.operands.push_back(a);
       continue;
     }
-    const OptionSpec* s = by_long(specs, o.string_key);
-    if (!s && o.string_key.size() == 1) s = by_short(specs, o.string_key[0]);
-    if (!s) continue;
-    out.uses.push_back({s->short_name, s->long_name, o.value.empty() ? std::string() : o.value[0]});
+    const std::string* next = i + 1 < args.size() ? &args[i + 1] : nullptr;
+    if (a[1] == '-') {
+      const std::string body = a.substr(2);
+      const std::size_t eq = body.find('=');
+      const std::string name = body.substr(0, eq);
+      const OptionSpec* s = by_long(specs, name);
+      if (!s) {
+        std::vector<const OptionSpec*> matches;
+        for (const auto& sp : specs)
+          if (!sp.long_name.empty() && sp.long_name.compare(0, name.size(), name) == 0) matches.push_back(&sp);
+        if (matches.empty()) {
+          r.error = prog + ": unrecognized option '" + a + "'";
+          return r;
+        }
+        if (matches.size() > 1) {
+          r.error = prog + ": option '" + a + "' is ambiguous; possibilities:";
+          for (const auto* m : matches) r.error += " '--" + m->long_name + "'";
+          return r;
+        }
+        s = matches[0];
+      }
+      if (eq != std::string::npos) {
+        if (!s->takes_value) {
+          r.error = prog + ": option '--" + s->long_name + "' doesn't allow an argument";
+          return r;
+        }
+        r.found.push_back({s, body.substr(eq + 1)});
+      } else if (s->takes_value) {
+        if (!next) {
+          r.error = prog + ": option '--" + s->long_name + "' requires an argument";
+          return r;
+        }
+        r.found.push_back({s, *next});
+        ++i;
+      } else {
+        r.found.push_back({s, {}});
+      }
+      continue;
+    }
+    for (std::size_t k = 1; k < a.size(); ++k) {
+      const OptionSpec* s = by_short(specs, a[k]);
+      if (!s) {
+        r.error = prog + ": invalid option -- '" + std::string(1, a[k]) + "'";
+        return r;
+      }
+      if (!s->takes_value) {
+        r.found.push_back({s, {}});
+        continue;
+      }
+      if (k + 1 < a.size()) {
+        r.found.push_back({s, a.substr(k + 1)});
+      } else if (next) {
+        r.found.push_back({s, *next});
+        ++i;
+      } else {
+        r.error = prog + ": option requires an argument -- '" + std::string(1, a[k]) + "'";
+        return r;
+      }
+      break;
+    }
   }
+  return r;
 }
 
-// getopt's verdict on the argument that Boost rejected: the same checks, in the same order,
-// so the message is the one glibc prints.
-std::string diagnose(const std::string& prog, const std::string& arg, const std::string* next,
-                     std::span<const OptionSpec> specs) {
-  if (arg.rfind("--", 0) == 0) {
-    std::string body = arg.substr(2);
-    std::string name = body.substr(0, body.find('='));
-    bool has_eq = body.find('=') != std::string::npos;
-    const OptionSpec* exact = by_long(specs, name);
-    std::vector<const OptionSpec*> matches;
-    if (!exact)
-      for (const auto& s : specs)
-        if (!s.long_name.empty() && s.long_name.rfind(name, 0) == 0) matches.push_back(&s);
-    if (!exact && matches.empty()) return prog + ": unrecognized option '" + arg + "'";
-    if (!exact && matches.size() > 1) {
-      std::string m = prog + ": option '" + arg + "' is ambiguous; possibilities:";
-      for (const auto* s : matches) m += " '--" + s->long_name + "'";
-      return m;
-    }
-    const OptionSpec* s = exact ? exact : matches[0];
-    if (has_eq && !s->takes_value) return prog + ": option '--" + s->long_name + "' doesn't allow an argument";
-    if (!has_eq && s->takes_value && !next)
-      return prog + ": option '--" + s->long_name + "' requires an argument";
-    return {};
-  }
-  for (std::size_t i = 1; i < arg.size(); ++i) {
-    const OptionSpec* s = by_short(specs, arg[i]);
-    if (!s) return prog + ": invalid option -- '" + std::string(1, arg[i]) + "'";
-    if (s->takes_value) {
-      if (i + 1 == arg.size() && !next)
-        return prog + ": option requires an argument -- '" + std::string(1, arg[i]) + "'";
-      return {};
+std::string boost_name(const OptionSpec& s) {
+  if (s.long_name.empty()) return std::string(",") + s.short_name;
+  return s.short_name ? s.long_name + "," + s.short_name : s.long_name;
+}
+
+// The accepted options, spelled canonically (every value attached, or as a separate
+// argument when it is empty), go through Boost.Program_options.
+Parsed through_boost(const Scan& sc, const std::string& prog, std::span<const OptionSpec> specs) {
+  po::options_description desc;
+  for (const auto& s : specs) desc.add_options()(boost_name(s).c_str(), new po::untyped_value(!s.takes_value));
+  desc.add_options()(kOperands, po::value<std::vector<std::string>>());
+  po::positional_options_description pos;
+  pos.add(kOperands, -1);
+
+  std::vector<std::string> argv;
+  for (const Found& f : sc.found) {
+    const bool use_long = !f.spec->long_name.empty();
+    const std::string flag = use_long ? "--" + f.spec->long_name : std::string("-") + f.spec->short_name;
+    if (!f.spec->takes_value) {
+      argv.push_back(flag);
+    } else if (f.value.empty()) {
+      argv.push_back(flag);
+      argv.push_back("");
+    } else {
+      argv.push_back(use_long ? flag + "=" + f.value : flag + f.value);
     }
   }
-  return {};
+  argv.push_back("--");
+  argv.insert(argv.end(), sc.operands.begin(), sc.operands.end());
+
+  namespace st = po::command_line_style;
+  Parsed out;
+  try {
+    auto parsed = po::command_line_parser(argv)
+                      .options(desc)
+                      .positional(pos)
+                      .style(st::allow_short | st::allow_long | st::allow_dash_for_short | st::long_allow_adjacent |
+                             st::long_allow_next | st::short_allow_adjacent | st::short_allow_next)
+                      .run();
+    for (const auto& o : parsed.options) {
+      if (o.string_key == kOperands) {
+        out.operands.insert(out.operands.end(), o.value.begin(), o.value.end());
+        continue;
+      }
+      const OptionSpec* s = by_long(specs, o.string_key);
+      if (!s && o.string_key.size() == 2 && o.string_key[0] == '-') s = by_short(specs, o.string_key[1]);
+      if (s) out.uses.push_back({s->short_name, s->long_name, o.value.empty() ? std::string() : o.value[0]});
+    }
+  } catch (const po::error& e) {
+    out.error = prog + ": " + e.what();
+  }
+  return out;
 }
 
 }  // namespace
 
 Parsed parse(const std::vector<std::string>& args, std::span<const OptionSpec> specs) {
-  Parsed out;
-  const std::string prog = args.empty() ? std::string() : args[0];
-  try {
-    collect(run_boost(args, args.size(), specs), specs, out);
-    return out;
-  } catch (const po::error&) {
-  }
-  // Find the first argument getopt would reject; what comes before it was accepted.
-  std::size_t i = 1;
-  bool operands_only = false;
-  for (; i < args.size(); ++i) {
-    const std::string& a = args[i];
-    if (operands_only || a.size() < 2 || a[0] != '-') continue;
-    if (a == "--") { operands_only = true; continue; }
-    const std::string* next = i + 1 < args.size() ? &args[i + 1] : nullptr;
-    std::string msg = diagnose(prog, a, next, specs);
-    if (!msg.empty()) {
-      out.error = msg;
-      break;
-    }
-    // A value-taking option consumes the next argument when its value is not attached.
-    if (a.rfind("--", 0) == 0) {
-      std::string name = a.substr(2, a.find('=') == std::string::npos ? std::string::npos : a.find('=') - 2);
-      const OptionSpec* s = by_long(specs, name);
-      if (!s)
-        for (const auto& sp : specs)
-          if (!sp.long_name.empty() && sp.long_name.rfind(name, 0) == 0) s = &sp;
-      if (s && s->takes_value && a.find('=') == std::string::npos) ++i;
-    } else {
-      for (std::size_t k = 1; k < a.size(); ++k) {
-        const OptionSpec* s = by_short(specs, a[k]);
-        if (s && s->takes_value) {
-          if (k + 1 == a.size()) ++i;
-          break;
-        }
-      }
-    }
-  }
-  Parsed before;
-  try {
-    collect(run_boost(args, std::min(i, args.size()), specs), specs, before);
-  } catch (const po::error& e) {
-    if (out.error.empty()) out.error = prog + ": " + e.what();
-  }
-  before.error = out.error.empty() ? prog + ": invalid arguments" : out.error;
-  return before;
+  Scan sc = scan(args, specs);
+  Parsed out = through_boost(sc, args.empty() ? std::string() : args[0], specs);
+  if (out.error.empty()) out.error = sc.error;
+  return out;
 }
 
 }  // namespace modforge::cli

@@ -24,6 +24,7 @@ struct OptionUse {
 
 struct Parsed {
   std::vector<OptionUse> uses;        // in command-line order, up to the first bad argument
+                                      // (letters of a bundle before the bad one included)
   std::vector<std::string> operands;  // non-option arguments
   std::string error;                  // getopt's message (no trailing newline); empty if none
 };

@@ -12,7 +12,8 @@
 namespace modforge {
 
 std::string errno_message(const std::string& path, int err) {
-  return path + ": " + std::strerror(err);
+  // perror() prints no "name: " for an empty name
+  return path.empty() ? std::string(std::strerror(err)) : path + ": " + std::strerror(err);
 }
 
 Input::Input(Input&& o) noexcept { *this = std::move(o); }

@@ -80,6 +80,7 @@ private:
   friend class Parser;
   // token chain
   Node* alloc_node();
+  std::size_t nodes_allocated() const;
   void free_node(Node* n);
   void free_list(Node* s, Node* e);
   Node* copy_node(const Node* n);

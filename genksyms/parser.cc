@@ -149,6 +149,8 @@ private:
 };
 
 void Parser::app(std::string_view text) {
+  // The real tool keeps tokens as C strings: a NUL byte ends one.
+  if (std::size_t nul = text.find('\0'); nul != std::string_view::npos) text = text.substr(0, nul);
   Node* cur = next_node_;
   next_node_ = e_.alloc_node();
   next_node_->next = cur;
@@ -170,6 +172,7 @@ int Parser::lex() {
       std::string_view t = sc_.text();
       std::size_t q1 = t.find('"') + 1;
       std::string_view file = t.substr(q1, t.find('"', q1) - q1);
+      file = file.substr(0, file.find('\0'));  // a C string
       e_.cur_filename_ = file;
       sc_.line = c_atoi(t.substr(2));
       if (!source_file_) {

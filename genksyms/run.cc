@@ -1,6 +1,7 @@
 // The genksyms command line, as each kernel version's main() handles it.
 #include <cerrno>
 #include <memory>
+#include <new>
 #include <optional>
 
 #include "core/atomic_file.h"
@@ -84,10 +85,27 @@ int run(const std::vector<std::string>& args, Kernel kernel, std::string_view in
   const auto specs = option_specs(cl);
   cli::Parsed parsed = cli::parse(args, specs);
 
+  // The real tool opens every -T file with fopen("w") when it meets the option, so each one
+  // is empty unless the run gets to write the types into the last: commit them all on the
+  // way out, whatever the way out is.
+  std::vector<std::unique_ptr<AtomicFile>> types_files;
+  struct CommitAll {
+    std::vector<std::unique_ptr<AtomicFile>>& files;
+    std::string& err;
+    ~CommitAll() {
+      for (auto& f : files) {
+        try {
+          f->commit();
+        } catch (const Error& e) {
+          err += e.what();
+          err += '\n';
+        }
+      }
+    }
+  } commit_all{types_files, io.err};
+
   Settings s;
   std::optional<Input> reference;
-  std::unique_ptr<AtomicFile> types_file;
-  std::vector<std::unique_ptr<AtomicFile>> truncated;  // earlier -T files: fopen("w") emptied them
   try {
     for (const cli::OptionUse& u : parsed.uses) {
       switch (u.key) {
@@ -98,8 +116,7 @@ int run(const std::vector<std::string>& args, Kernel kernel, std::string_view in
         case 'D': s.dump_defs = true; break;
         case 'r': reference.emplace(Input::from_path(u.value)); break;
         case 'T':
-          if (types_file) truncated.push_back(std::move(types_file));
-          types_file = std::make_unique<AtomicFile>(u.value);
+          types_files.push_back(std::make_unique<AtomicFile>(u.value));
           s.dump_types = true;
           break;
         case 'p': s.preserve = true; break;
@@ -121,17 +138,17 @@ int run(const std::vector<std::string>& args, Kernel kernel, std::string_view in
     Engine engine(s, io.out, io.err);
     if (reference) engine.read_reference(reference->bytes());
     engine.parse(input);
-    for (auto& t : truncated) t->commit();
-    if (types_file) {
-      types_file->buffer() = engine.types();
-      types_file->commit();
-    }
+    if (!types_files.empty()) types_files.back()->buffer() = engine.types();
     if (s.debug) engine.print_occupancy();
     return engine.errors() != 0;
   } catch (const Error& e) {
     io.err += e.what();
     io.err += '\n';
     return e.exit_code();
+  } catch (const std::bad_alloc&) {
+    // what the real tool's xmalloc prints when malloc fails
+    io.err += "out of memory\n";
+    return 1;
   }
 }
 

@@ -1,5 +1,6 @@
 // The token chain, the symbol table and the reference file (-r) of the genksyms engine.
 #include <algorithm>
+#include <new>
 #include <cstdio>
 
 #include "core/diag.h"
@@ -45,8 +46,12 @@ void Engine::free_node(Node* n) {
   free_nodes_ = n;
 }
 
+std::size_t Engine::nodes_allocated() const { return chunks_.size() * kChunk; }
+
 void Engine::free_list(Node* s, Node* e) {
-  while (s != e && s) {
+  // A list longer than all nodes ever made has a cycle, which the real tool would free twice.
+  for (std::size_t n = 0, bound = nodes_allocated(); s != e && s; ++n) {
+    if (n > bound) throw Error("genksyms: cyclic token list (the real genksyms frees a node twice here)", 1);
     Node* next = s->next;
     free_node(s);
     s = next;
@@ -66,7 +71,11 @@ Node* Engine::copy_list_range(Node* start, Node* end) {
   if (start == end || !start) return nullptr;
   Node* res = copy_node(start);
   Node* n = res;
+  // Copying a cyclic list never ends in the real tool: it allocates until malloc fails.
+  const std::size_t bound = nodes_allocated();
+  std::size_t steps = 0;
   for (start = start->next; start != end && start; start = start->next) {
+    if (++steps > bound) throw std::bad_alloc();
     n->next = copy_node(start);
     n = n->next;
   }
@@ -149,7 +158,11 @@ bool Engine::is_unknown_symbol(const Symbol& s) const {
 Symbol* Engine::add_symbol(std::optional<std::string_view> name, SymType type, Node* defn, bool is_extern) {
   // The chain runs newest token first; definitions are kept in source order.
   scratch_.clear();
-  for (Node* n = defn; n; n = n->next) scratch_.push_back({n->str, n->tag});
+  const std::size_t bound = nodes_allocated();
+  for (Node* n = defn; n; n = n->next) {
+    if (scratch_.size() > bound) throw std::bad_alloc();  // cyclic: see copy_list_range
+    scratch_.push_back({n->str, n->tag});
+  }
   std::reverse(scratch_.begin(), scratch_.end());
   free_list(defn, nullptr);
   return add_items(name, type, scratch_, is_extern, false);
@@ -269,6 +282,7 @@ void Engine::read_reference(std::string_view text) {
     }
     if (len == 0) return std::nullopt;
     std::string_view s = text.substr(begin, len);
+    s = s.substr(0, s.find('\0'));  // the real reader keeps C strings
     if (s.size() >= 2 && s[1] == '#') {
       for (SymType t : {SYM_NORMAL, SYM_TYPEDEF, SYM_ENUM, SYM_STRUCT, SYM_UNION, SYM_ENUM_CONST})
         if (s[0] == type_letter(t)) return Item{s.substr(2), t};

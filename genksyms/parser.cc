@@ -146,6 +146,11 @@ private:
   std::vector<int> states_ = std::vector<int>(kMaxDepth + 1);
   std::vector<Value> values_ = std::vector<Value>(kMaxDepth + 1);
   int top_ = 0;  // index of the top entry
+  void push(int state, Value v) {
+    ++top_;
+    states_[top_] = state;
+    values_[top_] = v;
+  }
 };
 
 void Parser::app(std::string_view text) {
@@ -563,9 +568,7 @@ void Parser::run() {
         if (errstatus) --errstatus;
         if (trace_) trace_symbol("Shifting", yytoken);
         state = a;
-        ++top_;
-        states_[top_] = state;
-        values_[top_] = yylval_;
+        push(state, yylval_);
         yychar = -2;
         step = Step::NewState;
         break;
@@ -591,9 +594,7 @@ void Parser::run() {
         top_ -= yylen;
         yylen = 0;
         state = t_.go(states_[top_], r.lhs);
-        ++top_;
-        states_[top_] = state;
-        values_[top_] = val;
+        push(state, val);
         step = Step::NewState;
         break;
       }
@@ -633,9 +634,7 @@ void Parser::run() {
         if (!to) { step = Step::Abort; break; }
         if (trace_) trace_symbol("Shifting", t_.accessing_symbol[to]);
         state = to;
-        ++top_;
-        states_[top_] = state;
-        values_[top_] = yylval_;
+        push(state, yylval_);
         step = Step::NewState;
         break;
       }

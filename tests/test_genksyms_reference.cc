@@ -124,7 +124,9 @@ TEST(GenksymsReference, MalformedReferenceFilesMatchReal) {
         EXPECT_EQ(got.out, want.out) << ref;
         EXPECT_EQ(got.err, want.err) << ref;
         EXPECT_EQ(got.exit_code, want.exit_code) << ref;
-        if (want.exit_code == 0) EXPECT_EQ(got.types, want.types) << ref;
+        if (want.exit_code == 0) {
+          EXPECT_EQ(got.types, want.types) << ref;
+        }
       }
   }
 }

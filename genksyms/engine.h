@@ -11,7 +11,7 @@
 #include <string_view>
 #include <vector>
 
-#include "core/strmap.h"
+#include "core/hash_index.h"
 #include "genksyms/scanner.h"
 
 namespace modforge::genksyms {
@@ -60,7 +60,6 @@ struct Settings {
   bool dump_defs = false;   // -D
   bool warnings = false;    // -w / -q
   bool preserve = false;    // -p
-  bool dump_types = false;  // -T given
 };
 
 class Engine {

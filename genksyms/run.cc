@@ -117,7 +117,6 @@ int run(const std::vector<std::string>& args, Kernel kernel, std::string_view in
         case 'r': reference.emplace(Input::from_path(u.value)); break;
         case 'T':
           types_files.push_back(std::make_unique<AtomicFile>(u.value));
-          s.dump_types = true;
           break;
         case 'p': s.preserve = true; break;
         case 'h': io.err += usage(cl); return 0;

@@ -10,6 +10,7 @@ pkgs=(
   liblzma-dev libzstd-dev zlib1g-dev libclang-rt-14-dev
   xz-utils python3 bc bison flex libelf-dev
   linux-headers-6.1.0-56-amd64 linux-headers-6.12.117+deb12-amd64
+  linux-image-6.12.117+deb12-amd64
 )
 missing=()
 for p in "${pkgs[@]}"; do

@@ -5,9 +5,11 @@
 #include <string_view>
 #include <vector>
 
+#include "core/kernel.h"
+
 namespace modforge::genksyms {
 
-enum class Kernel { v6_1, v6_12 };
+using Kernel = modforge::Kernel;
 
 struct Streams {
   std::string out;

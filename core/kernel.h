@@ -2,7 +2,9 @@
 // per-version rules keyed by this value.
 #pragma once
 #include <optional>
+#include <string>
 #include <string_view>
+#include <vector>
 
 namespace modforge {
 
@@ -14,5 +16,11 @@ inline std::optional<Kernel> parse_kernel(std::string_view s) {
   if (s == "6.12") return Kernel::v6_12;
   return std::nullopt;
 }
+
+// Our own option, taken out of a tool's argument list before the real tool's options are
+// parsed: --kernel=6.1 or --kernel=6.12 (also "--kernel 6.1").  `env` (MODFORGE_KERNEL)
+// gives the value when the option is absent; without either, `kernel` is left as the
+// caller set it.  Returns false with a message in `error` for an unknown version.
+bool take_kernel_option(std::vector<std::string>& args, const char* env, Kernel& kernel, std::string& error);
 
 }  // namespace modforge

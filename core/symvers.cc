@@ -73,6 +73,7 @@ SymversFile parse_symvers(std::string_view text, std::string_view path) {
     text.remove_prefix(nl == std::string_view::npos ? text.size() : nl + 1);
 
     SymversEntry e;
+    e.line = lineno;
     std::string_view crc;
     if (!take_field(line, crc) || !take_field(line, e.symbol) || !take_field(line, e.module) ||
         !take_field(line, e.export_type))

@@ -20,6 +20,7 @@ struct SymversEntry {
   uint32_t crc = 0;
   std::string_view symbol, module, export_type, ns;
   bool gpl_only = false;
+  std::size_t line = 0;  // 1-based line number in the file
 };
 
 // A non-fatal complaint of modpost's read_dump: the line is skipped, modpost goes on but

@@ -20,10 +20,5 @@ struct Streams {
 // -T are read and written here; -T is replaced atomically.  Returns the exit code.
 int run(const std::vector<std::string>& args, Kernel kernel, std::string_view input, Streams& io);
 
-// Our own option, taken out of the argument list before the real tool's options are parsed:
-// --kernel=6.1 or --kernel=6.12 (also "--kernel 6.1").  The environment variable
-// MODFORGE_KERNEL gives the default; otherwise 6.12.  Returns false with a message in `error`
-// for an unknown version.
-bool take_kernel_option(std::vector<std::string>& args, const char* env, Kernel& kernel, std::string& error);
 
 }  // namespace modforge::genksyms

@@ -23,9 +23,9 @@ void write_fd(int fd, const std::string& s) {
 int main(int argc, char** argv) {
   using namespace modforge;
   std::vector<std::string> args(argv, argv + argc);
-  genksyms::Kernel kernel;
+  Kernel kernel = Kernel::v6_12;
   std::string bad;
-  if (!genksyms::take_kernel_option(args, std::getenv("MODFORGE_KERNEL"), kernel, bad)) {
+  if (!take_kernel_option(args, std::getenv("MODFORGE_KERNEL"), kernel, bad)) {
     write_fd(2, args[0] + ": " + bad + "\n");
     return 1;
   }

@@ -1,0 +1,81 @@
+#include <cerrno>
+#include <cstring>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "core/atomic_file.h"
+#include "modpost/context.h"
+
+namespace modforge::modpost {
+
+namespace {
+
+std::string perror_text(const std::string& path, int err) {
+  std::string s = path;
+  s += ": ";
+  s += std::strerror(err);
+  s += '\n';
+  return s;
+}
+
+struct Fd {
+  int fd;
+  ~Fd() {
+    if (fd >= 0) ::close(fd);
+  }
+};
+
+}  // namespace
+
+std::string read_text_file(Context& cx, const std::string& path) {
+  Fd f{::open(path.c_str(), O_RDONLY | O_CLOEXEC)};
+  if (f.fd < 0) cx.report.die(perror_text(path, errno));
+  struct stat st;
+  if (::fstat(f.fd, &st) < 0) cx.report.die(perror_text(path, errno));
+  // The real loop reads st_size bytes; a read error (a directory: EISDIR) is fatal.
+  std::string buf(static_cast<std::size_t>(st.st_size), '\0');
+  std::size_t got = 0;
+  while (got < buf.size()) {
+    ssize_t n = ::read(f.fd, buf.data() + got, buf.size() - got);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      cx.report.die(perror_text(path, errno));
+    }
+    if (n == 0) break;  // the file shrank: the rest stays NUL, as the real buffer would read
+    got += static_cast<std::size_t>(n);
+  }
+  if (auto nul = buf.find('\0'); nul != std::string::npos) buf.resize(nul);
+  return buf;
+}
+
+void write_buf(Context& cx, const std::string& path, std::string_view bytes) {
+  if (cx.report.failed()) return;
+  try {
+    AtomicFile out(path);
+    out.append(bytes);
+    out.commit();
+  } catch (const Error& e) {
+    cx.report.die(std::string(e.what()) + "\n");
+  }
+}
+
+void write_if_changed(Context& cx, const std::string& path, std::string_view bytes) {
+  Fd f{::open(path.c_str(), O_RDONLY | O_CLOEXEC)};
+  if (f.fd >= 0) {
+    struct stat st;
+    if (::fstat(f.fd, &st) == 0 && S_ISREG(st.st_mode) && static_cast<std::size_t>(st.st_size) == bytes.size()) {
+      std::string old(bytes.size(), '\0');
+      std::size_t got = 0;
+      while (got < old.size()) {
+        ssize_t n = ::read(f.fd, old.data() + got, old.size() - got);
+        if (n <= 0) break;
+        got += static_cast<std::size_t>(n);
+      }
+      if (got == old.size() && old == bytes) return;
+    }
+  }
+  write_buf(cx, path, bytes);
+}
+
+}  // namespace modforge::modpost

@@ -1,0 +1,51 @@
+// modpost: a drop-in for the kernel's scripts/mod/modpost (6.1 and 6.12).
+#include <cstdlib>
+#include <unistd.h>
+
+#include "core/error.h"
+#include "core/input.h"
+#include "modpost/modpost.h"
+
+namespace {
+void write_fd(int fd, const std::string& s) {
+  const char* p = s.data();
+  std::size_t n = s.size();
+  while (n) {
+    ssize_t w = ::write(fd, p, n);
+    if (w <= 0) return;
+    p += w;
+    n -= static_cast<std::size_t>(w);
+  }
+}
+}  // namespace
+
+int main(int argc, char** argv) {
+  using namespace modforge;
+  std::vector<std::string> args(argv, argv + argc);
+  Kernel kernel = modpost::detect_kernel();
+  std::string bad;
+  if (!take_kernel_option(args, std::getenv("MODFORGE_KERNEL"), kernel, bad)) {
+    write_fd(2, args[0] + ": " + bad + "\n");
+    return 1;
+  }
+  modpost::Streams io;
+  int rc;
+  try {
+    // Only 6.1's "-T -" reads standard input; read it lazily would change nothing for
+    // kbuild, which always pipes the list in when it passes "-T -".
+    std::string in;
+    bool wants_stdin = false;
+    for (std::size_t i = 1; i + 1 < args.size(); ++i)
+      if (args[i] == "-T" && args[i + 1] == "-") wants_stdin = true;
+    for (const std::string& a : args)
+      if (a == "-T-") wants_stdin = true;
+    if (wants_stdin && kernel == Kernel::v6_1) in = std::string(Input::from_fd(0, "<stdin>").bytes());
+    rc = modpost::run(args, kernel, in, io);
+  } catch (const Error& e) {
+    io.err += args[0] + ": " + e.what() + "\n";
+    rc = e.exit_code();
+  }
+  write_fd(2, io.err);
+  write_fd(1, io.out);
+  return rc;
+}

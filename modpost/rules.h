@@ -1,0 +1,22 @@
+// What differs between the 6.1 and 6.12 modpost, as data.
+#pragma once
+#include <string_view>
+
+#include "core/kernel.h"
+
+namespace modforge::modpost {
+
+struct Rules {
+  std::string_view optstring;   // getopt's option string of the version's main()
+  bool t_dash_is_stdin;         // 6.1: "-T -" reads the object list from standard input
+  bool exports_from_ksymtab;    // 6.1: __ksymtab_<sym> symbols; 6.12: the .export_symbol section
+  bool namespace_from_kstrtabns;// 6.1: namespaces from __kstrtabns_<sym> data
+  bool check_before_writing;    // 6.12 checks every module before writing any .mod.c
+  bool ksymtab_lines;           // 6.12 writes KSYMTAB_FUNC/DATA lines into .mod.c
+  bool description_warning;     // 6.12 -W: missing MODULE_DESCRIPTION()
+  std::string_view mod_c_template;  // the template name for the .mod.c header
+};
+
+const Rules& rules_for(Kernel k);
+
+}  // namespace modforge::modpost

@@ -2,7 +2,7 @@
 
 #include <cerrno>
 #include <llvm/BinaryFormat/ELF.h>
-#include <llvm/Object/ELFObjectFile.h>
+#include <llvm/Object/ELF.h>
 #include <llvm/Support/Error.h>
 #include <llvm/Support/MemoryBuffer.h>
 #include <system_error>
@@ -12,7 +12,6 @@
 namespace modforge::elf {
 
 namespace ELF = llvm::ELF;
-using ObjectFile = llvm::object::ELF64LEObjectFile;
 using ELFT = llvm::object::ELF64LE;
 
 struct ElfFile::Buffer {
@@ -77,16 +76,17 @@ ElfFile ElfFile::from_bytes(std::string_view bytes, const std::string& name) {
 void ElfFile::load(std::string_view b) {
   bytes_ = b;
   check_ident(b, path_);
-  llvm::MemoryBufferRef ref(llvm::StringRef(b.data(), b.size()), path_);
-  ObjectFile obj = take(ObjectFile::create(ref), path_);
-  const auto& ef = obj.getELFFile();
+  // ELFFile rather than ELFObjectFile: the latter's header drags in LLVM 14's JSON.h,
+  // which clang 14 cannot compile in C++20 mode (the fuzz build).  ELFObjectFile::create
+  // only adds the section-table read, done here first to keep the same first error.
+  auto ef = take(llvm::object::ELFFile<ELFT>::create(llvm::StringRef(b.data(), b.size())), path_);
+  auto shdrs = take(ef.sections(), path_);
   const auto& hdr = ef.getHeader();
   if (hdr.e_machine != ELF::EM_X86_64)
     fail(path_, "ELF machine " + std::to_string(hdr.e_machine) + ", expected x86-64 (" +
                     std::to_string(ELF::EM_X86_64) + ")");
   elf_type_ = hdr.e_type;
 
-  auto shdrs = take(ef.sections(), path_);
   sections_.reserve(shdrs.size());
   const typename ELFT::Shdr* symtab = nullptr;
   llvm::ArrayRef<typename ELFT::Word> shndx_table;

@@ -1,30 +1,44 @@
 #!/bin/bash
-# fuzz/run.sh SECONDS [extra libFuzzer flags...]
-# Builds the libFuzzer target in build-fuzz/ (clang, -DMODFORGE_FUZZ=ON) and runs it for
-# SECONDS seconds on a working copy of the seed corpus, then prints the final stats line.
-# Crashes, leaks, timeouts and OOMs are written to build-fuzz/findings/.
+# fuzz/run.sh SECONDS [TARGET] [extra libFuzzer flags...]
+# Builds a libFuzzer target (clang, -DMODFORGE_FUZZ=ON) and runs it for SECONDS seconds on
+# a working copy of its seed corpus, then prints the final stats line.  TARGET is one of
+# genksyms (the default), elf, symvers.  Crashes, leaks, timeouts and OOMs are written to
+# <build>/findings/.  The build directory is build-fuzz/ unless FUZZ_BUILD_DIR names another.
 set -euo pipefail
-secs=${1:?usage: fuzz/run.sh SECONDS [libFuzzer flags...]}
+secs=${1:?usage: fuzz/run.sh SECONDS [genksyms|elf|symvers] [libFuzzer flags...]}
 shift
+target=genksyms
+if [[ $# -gt 0 && $1 != -* ]]; then
+  target=$1
+  shift
+fi
 root=$(cd "$(dirname "$0")/.." && pwd)
-build=$root/build-fuzz
+build=${FUZZ_BUILD_DIR:-$root/build-fuzz}
 jobs=${FUZZ_BUILD_JOBS:-2}
+
+# Per target: seed corpus, dictionary, largest input.
+case $target in
+  genksyms) seeds=$root/fuzz/corpus/genksyms dict=$root/fuzz/genksyms.dict max_len=65536 ;;
+  elf) seeds=$root/fuzz/seeds-elf dict=$root/fuzz/elf.dict max_len=262144 ;;
+  symvers) seeds=$root/fuzz/seeds-symvers dict=$root/fuzz/symvers.dict max_len=65536 ;;
+  *) echo "fuzz/run.sh: unknown target '$target' (genksyms, elf, symvers)" >&2; exit 2 ;;
+esac
 
 CC=clang CXX=clang++ cmake -S "$root" -B "$build" -G Ninja \
   -DCMAKE_BUILD_TYPE=RelWithDebInfo -DMODFORGE_FUZZ=ON -DMODFORGE_TESTS=OFF >/dev/null
-ninja -C "$build" -j "$jobs" genksyms_fuzz
+ninja -C "$build" -j "$jobs" "${target}_fuzz"
 
-work=$build/corpus-genksyms        # grows while fuzzing; the seeds stay untouched
+work=$build/corpus-$target         # grows while fuzzing; the seeds stay untouched
 findings=$build/findings
 mkdir -p "$work" "$findings"
 
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 set +e
-"$build/fuzz/genksyms_fuzz" "$work" "$root/fuzz/corpus/genksyms" \
-  -dict="$root/fuzz/genksyms.dict" \
-  -max_total_time="$secs" -max_len=65536 -timeout=10 -rss_limit_mb=2048 \
-  -artifact_prefix="$findings/" -print_final_stats=1 "$@" 2>&1 | tee "$log"
+"$build/fuzz/${target}_fuzz" "$work" "$seeds" \
+  -dict="$dict" \
+  -max_total_time="$secs" -max_len="$max_len" -timeout=10 -rss_limit_mb=2048 \
+  -artifact_prefix="$findings/$target-" -print_final_stats=1 "$@" 2>&1 | tee "$log"
 rc=${PIPESTATUS[0]}
 set -e
 echo "---- final stats (exit $rc) ----"

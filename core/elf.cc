@@ -143,6 +143,32 @@ const Section* ElfFile::section(std::string_view name) const {
   return nullptr;
 }
 
+std::vector<Relocation> ElfFile::relocations(const Section& s) const {
+  std::vector<Relocation> out;
+  relocations(s, out);
+  return out;
+}
+
+void ElfFile::relocations(const Section& s, std::vector<Relocation>& out) const {
+  out.clear();
+  if (s.type != ELF::SHT_RELA && s.type != ELF::SHT_REL) return;
+  // The header and section table were validated by load(); re-creating the ELFFile view
+  // over the same bytes only re-reads the header.
+  auto ef = take(llvm::object::ELFFile<ELFT>::create(llvm::StringRef(bytes_.data(), bytes_.size())), path_);
+  const auto* sh = take(ef.getSection(s.index), path_);
+  // r_info is decoded as plain ELF64 (the MIPS64 layout does not apply to x86-64)
+  if (s.type == ELF::SHT_RELA) {
+    auto range = take(ef.relas(*sh), path_);
+    out.reserve(range.size());
+    for (const auto& r : range)
+      out.push_back({r.r_offset, r.getType(false), r.getSymbol(false), r.r_addend});
+  } else {
+    auto range = take(ef.rels(*sh), path_);
+    out.reserve(range.size());
+    for (const auto& r : range) out.push_back({r.r_offset, r.getType(false), r.getSymbol(false), 0});
+  }
+}
+
 std::optional<std::string_view> ElfFile::section_contents(std::string_view name) const {
   if (const Section* s = section(name)) return s->contents;
   return std::nullopt;

@@ -37,6 +37,15 @@ struct Symbol {
   bool undefined() const { return section_index == 0; }
 };
 
+// One entry of a SHT_RELA or SHT_REL section.  REL entries carry no addend field (the
+// implicit addend sits in the bytes being relocated), so theirs reads 0.
+struct Relocation {
+  uint64_t offset = 0;  // r_offset
+  uint32_t type = 0;    // ELF64_R_TYPE(r_info)
+  uint32_t symbol = 0;  // ELF64_R_SYM(r_info): an index into symbols(), unchecked
+  int64_t addend = 0;   // r_addend
+};
+
 class ElfFile {
 public:
   // Throws modforge::Error("<path>: <cause>") when the file cannot be read, is not ELF,
@@ -58,6 +67,13 @@ public:
   std::span<const Symbol> symbols() const { return symbols_; }
   const Section* section(std::string_view name) const;  // the first of that name
   std::optional<std::string_view> section_contents(std::string_view name) const;
+
+  // The entries of a SHT_RELA or SHT_REL section in file order (empty for any other
+  // type), read by LLVM from the mapping.  Opening does not look at relocation
+  // sections, so this throws modforge::Error("<path>: <cause>") when one is malformed
+  // (entry size, size not a multiple of it).  The second form reuses `out`'s storage.
+  std::vector<Relocation> relocations(const Section& s) const;
+  void relocations(const Section& s, std::vector<Relocation>& out) const;
 
 private:
   struct Buffer;  // the LLVM MemoryBuffer, kept out of this header

@@ -12,6 +12,7 @@ constexpr Rules k61{
     .check_before_writing = false,
     .ksymtab_lines = false,
     .description_warning = false,
+    .checks_byte_order = false,
     .mod_c_template = "mod-6.1",
 };
 
@@ -23,6 +24,7 @@ constexpr Rules k612{
     .check_before_writing = true,
     .ksymtab_lines = true,
     .description_warning = true,
+    .checks_byte_order = true,
     .mod_c_template = "mod-6.12",
 };
 

@@ -14,6 +14,7 @@ struct Rules {
   bool check_before_writing;    // 6.12 checks every module before writing any .mod.c
   bool ksymtab_lines;           // 6.12 writes KSYMTAB_FUNC/DATA lines into .mod.c
   bool description_warning;     // 6.12 -W: missing MODULE_DESCRIPTION()
+  bool checks_byte_order;       // 6.12 refuses an unknown EI_DATA ("target endian is unknown")
   std::string_view mod_c_template;  // the template name for the .mod.c header
 };
 

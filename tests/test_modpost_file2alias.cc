@@ -344,3 +344,31 @@ TEST(ModpostFile2alias, FatalDiagnostics) {
     EXPECT_EQ(n.fatal, sources.size());
   }
 }
+
+// A table whose symbol points past the end of the file: the real tool would read whatever
+// lies beyond its mapping; ours stops with one clear line.
+TEST(ModpostFile2alias, TableOutsideTheFileIsAnError) {
+  const Version& v = kVersions[1];
+  require_tools(v);
+  std::string dir = t::temp_dir();
+  std::string object = compile(v, dir, {{"outside", "TABLE(i2c, i2c_device_id) = { { \"x\" }, { } };\n"}})[0];
+  std::string bytes = t::read_file(object);
+  {
+    auto elf = modforge::elf::ElfFile::open(object);
+    const modforge::elf::Section* symtab = elf.section(".symtab");
+    ASSERT_NE(symtab, nullptr);
+    bool patched = false;
+    for (const auto& sym : elf.symbols())
+      if (sym.name == "__mod_i2c__t_device_table") {
+        uint64_t value = uint64_t{1} << 40;  // st_value, 8 bytes into the Elf64_Sym
+        bytes.replace(symtab->offset + sym.index * 24 + 8, 8, reinterpret_cast<const char*>(&value), 8);
+        patched = true;
+      }
+    ASSERT_TRUE(patched);
+  }
+  t::write_file(object, bytes);
+  Result ours = run_ours(v, object);
+  EXPECT_TRUE(ours.fatal);
+  EXPECT_EQ(ours.err, "ERROR: modpost: " + object.substr(0, object.size() - 2) +
+                          ": __mod_i2c__t_device_table: device table lies outside the file\n");
+}

@@ -11,16 +11,32 @@ pkgs=(
   xz-utils python3 bc bison flex libelf-dev
   linux-headers-6.1.0-56-amd64 linux-headers-6.12.117+deb12-amd64
   linux-image-6.12.117+deb12-amd64
+  qemu-system-x86 busybox-static kmod strace
 )
+# qemu-system-x86, busybox-static, kmod: the real-kernel tests boot Debian's kernels through
+# ../shared/tools/kernel-oracle.sh; strace: the modpost corpus recorder.
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
 done
+sudo=; [ "$(id -u)" -eq 0 ] || sudo=sudo
+updated=
 if [ ${#missing[@]} -gt 0 ]; then
-  sudo=; [ "$(id -u)" -eq 0 ] || sudo=sudo
-  $sudo apt-get update -qq
+  $sudo apt-get update -qq && updated=1
   # INITRD=No: the headers pull in a kernel image; these machines never boot it, so skip its initramfs.
   INITRD=No DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+
+# The kernel images the qemu tests boot (linux-image-*-unsigned, unpacked into
+# ~/.cache/modforge-oracle or $ORACLE_CACHE): --setup does nothing when they are there.
+oracle=${MODFORGE_ORACLE:-$here/../shared/tools/kernel-oracle.sh}
+if [ -f "$oracle" ]; then
+  if ! bash "$oracle" --setup 2>/dev/null; then
+    [ -n "$updated" ] || $sudo apt-get update -qq
+    bash "$oracle" --setup
+  fi
+else
+  echo "setup: $oracle not found (set MODFORGE_ORACLE); the qemu tests will fail" >&2
 fi
 
 [ "${1:-}" = "--no-build" ] && exit 0

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "core/error.h"
+#include "modpost/exports.h"
 #include "modpost/secmismatch_rules.h"
 
 namespace modforge::modpost {
@@ -50,7 +51,7 @@ const char* symbol_strtab(const elf::ElfFile& elf) {
 class Walk {
 public:
   Walk(const elf::ElfFile& elf, std::string_view modname, Kernel kernel, const SecRefOptions& opts, Report& report,
-       const ExportRelocHook& on_export, const SymbolSearch* search)
+       const ExportRelocHook& on_export, const SymbolSearch* search, std::span<const std::string_view> names)
       : elf_(elf),
         modname_(modname),
         rules_(secmismatch_rules(kernel)),
@@ -59,7 +60,14 @@ public:
         on_export_(on_export),
         search_(search),
         strtab_(symbol_strtab(elf)),
-        export_secndx_(rules_.export_section_hook && opts.module_enabled ? export_symbol_section(elf) : 0) {}
+        export_secndx_(rules_.export_section_hook && opts.module_enabled ? export_symbol_section(elf) : 0),
+        names_(names) {
+    if (names_.size() != elf.symbols().size()) {
+      own_names_.reserve(elf.symbols().size());
+      for (const elf::Symbol& s : elf.symbols()) own_names_.push_back(remove_dot(s.name));
+      names_ = own_names_;
+    }
+  }
 
   void run() {
     for (const elf::Section& sec : elf_.sections()) {
@@ -147,6 +155,8 @@ private:
     return false;
   }
 
+  std::string_view name(const elf::Symbol& s) const { return names_[s.index]; }
+
   // ---- 6.1: linear symbol scans and a text per kind ----
 
   // find_elf_symbol2(): the last named symbol at or below addr in a section of that name.
@@ -197,8 +207,8 @@ private:
                  std::string_view fromsec, std::string_view tosec) {
     const elf::Symbol* from = from_symbol_61(r.offset, fromsec);
     const elf::Symbol* to = to_symbol_61(static_cast<int32_t>(r.addend), sym);
-    const std::string_view fromsym = from ? from->name : "(unknown)";
-    const std::string_view tosym = to ? to->name : "(unknown)";
+    const std::string_view fromsym = from ? name(*from) : "(unknown)";
+    const std::string_view tosym = to ? name(*to) : "(unknown)";
 
     if (check.kind == MismatchKind::extable_to_non_text) {
       extable_61(check, r, sym, fromsec, tosec, from, fromsym, to, tosym);
@@ -268,12 +278,12 @@ private:
     const uint64_t faddr = r.offset;
     const uint64_t taddr = sym.value + static_cast<uint64_t>(r.addend);
     const elf::Symbol* from = table().containing(faddr, fsecndx);
-    const std::string_view fromsym = from ? from->name : "";
+    const std::string_view fromsym = from ? name(*from) : "";
     // find_tosym(): the symbol itself when named, else a named one within 20 bytes
     const elf::Symbol* tsym = &sym;
     if (!is_named_symbol_612(sym.name))
       if (const elf::Symbol* n = table().nearest(taddr, symbol_section(elf_, sym), true, 20)) tsym = n;
-    const std::string_view tosym = tsym->name;
+    const std::string_view tosym = name(*tsym);
 
     if (whitelisted(fromsec, fromsym, tosec, tosym)) return;
     ++report_.section_mismatches;
@@ -314,6 +324,8 @@ private:
   std::optional<SymbolSearch> own_search_;
   const char* strtab_;
   uint32_t export_secndx_;
+  std::span<const std::string_view> names_;  // after remove_dot(), by symbol index
+  std::vector<std::string_view> own_names_;
   // reused across relocation sections
   std::vector<elf::Relocation> relocs_;
   std::vector<const MismatchCheck*> applicable_;
@@ -323,8 +335,9 @@ private:
 }  // namespace
 
 void check_sec_ref(const elf::ElfFile& elf, std::string_view modname, Kernel kernel, const SecRefOptions& opts,
-                   Report& report, const ExportRelocHook& on_export, const SymbolSearch* search) {
-  Walk(elf, modname, kernel, opts, report, on_export, search).run();
+                   Report& report, const ExportRelocHook& on_export, const SymbolSearch* search,
+                   std::span<const std::string_view> names) {
+  Walk(elf, modname, kernel, opts, report, on_export, search, names).run();
 }
 
 }  // namespace modforge::modpost

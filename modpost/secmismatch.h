@@ -13,6 +13,7 @@
 #pragma once
 #include <cstdint>
 #include <functional>
+#include <span>
 #include <string_view>
 
 #include "core/elf.h"
@@ -40,10 +41,14 @@ uint32_t export_symbol_section(const elf::ElfFile& elf);
 
 // `modname` is printed as is: 6.1 passes the object's path ("dir/foo.o"), 6.12 the
 // module name (the path without ".o").  `search` is the object's 6.12 symbol table; pass
-// the one the core built, or nullptr to have one built when first needed.  A fatal
-// diagnostic throws Fatal (through Report::fatal); a relocation naming a symbol past the
-// symbol table, or a malformed relocation section, throws modforge::Error.
+// the one the core built, or nullptr to have one built when first needed.  `names` are
+// the symbol names as the real walk sees them, indexed like elf.symbols(): read_symbols
+// has cut them with remove_dot() in the string table itself ("x.0" is printed "x");
+// empty = computed here the same way.  A fatal diagnostic throws Fatal (through
+// Report::fatal); a relocation naming a symbol past the symbol table, or a malformed
+// relocation section, throws modforge::Error.
 void check_sec_ref(const elf::ElfFile& elf, std::string_view modname, Kernel kernel, const SecRefOptions& opts,
-                   Report& report, const ExportRelocHook& on_export, const SymbolSearch* search = nullptr);
+                   Report& report, const ExportRelocHook& on_export, const SymbolSearch* search = nullptr,
+                   std::span<const std::string_view> names = {});
 
 }  // namespace modforge::modpost

@@ -1,13 +1,15 @@
 // Several mismatches in one object, in several sections, so the order of the walk
 // (section by section, relocation by relocation) shows: .text -> .exit.text,
 // .data -> .exit.data, .meminit.text -> .init.text (6.1's XXXINIT_TO_SOME_INIT),
-// a PCI fixup pointing to init code, and references to local statics that the
-// assembler turns into section-symbol relocations.
+// a PCI fixup pointing to init code, references to local statics that the assembler
+// turns into section-symbol relocations, and a function-local static whose symbol
+// ("hidden_init.0") modpost prints without its ".0" (read_symbols' remove_dot).
 #include <linux/init.h>
 #include <linux/module.h>
 #include <linux/pci.h>
 
 int secmis_many_text(void);
+int secmis_many_local(void);
 
 static int exit_counter __exitdata = 9;
 static char init_buf[128] __initdata;
@@ -41,6 +43,13 @@ noinline int secmis_many_text(void)
 {
 	drain();
 	return init_buf[100] + init_msg[4] + mem_setup();
+}
+
+noinline int secmis_many_local(void)
+{
+	static int hidden_init __initdata = 11;
+
+	return hidden_init;
 }
 
 static int __init secmis_init(void)

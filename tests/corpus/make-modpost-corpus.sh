@@ -201,6 +201,7 @@ record_version() {  # $1 version
   # (KBUILD_EXTRA_SYMBOLS) are built after all the others.
   for d in "$here"/modpost-modules/$modules_glob/; do
     m=$(basename "$d")
+    [ -f "$d/Kbuild" ] || [ -f "$d/Makefile" ] || { log "  $m: no Kbuild or Makefile, not built"; continue; }
     mkdir -p "$mroot/$m"; cp -a "$d." "$mroot/$m/"
     if grep -qs KBUILD_EXTRA_SYMBOLS "$d/Kbuild" "$d/Makefile"; then late+=("$m"); else mods+=("$m"); fi
   done

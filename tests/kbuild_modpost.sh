@@ -17,11 +17,11 @@
 # (whose content follows from the whole .ko, modpost's part included). With pahole 1.24
 # kbuild passes -j, which makes that output vary from run to run, unless
 # KBUILD_BUILD_TIMESTAMP is set (scripts/Makefile.btf: the kernel's switch for reproducible
-# builds); it is set for both builds, and changes nothing else in a module build.
+# builds); it is set for both builds. Of the kbuild files an external build reads, only
+# Makefile.btf looks at it.
 #
 # Usage: kbuild_modpost.sh OUR_MODPOST SOURCE_DIR [6.1|6.12 ...]
-# Env: MODFORGE_REAL_MODPOST_61 / MODFORGE_REAL_MODPOST_612 override the real tools (used to
-# try this harness against itself before our modpost exists).
+# Env: MODFORGE_KEEP=1 keeps the builds for a look.
 set -euo pipefail
 [ $# -ge 2 ] || { echo "usage: $0 OUR_MODPOST SOURCE_DIR [6.1|6.12 ...]" >&2; exit 2; }
 ours=$(realpath "$1") src=$(realpath "$2")
@@ -31,8 +31,8 @@ versions=("$@"); [ $# -gt 0 ] || versions=(6.1 6.12)
 
 declare -A trees=([6.1]=/usr/src/linux-headers-6.1.0-56-amd64 [6.12]=/usr/src/linux-headers-6.12.117+deb12-amd64)
 declare -A reals=(
-  [6.1]=${MODFORGE_REAL_MODPOST_61:-/usr/lib/linux-kbuild-6.1/scripts/mod/modpost.real-lsb-64}
-  [6.12]=${MODFORGE_REAL_MODPOST_612:-/usr/lib/linux-kbuild-6.12.117+deb12/scripts/mod/modpost.real-lsb-64})
+  [6.1]=/usr/lib/linux-kbuild-6.1/scripts/mod/modpost.real-lsb-64
+  [6.12]=/usr/lib/linux-kbuild-6.12.117+deb12/scripts/mod/modpost.real-lsb-64)
 
 # The modules: every sample with a Kbuild file, then the load test modules. Sorted, so
 # load_extra_a (whose Module.symvers load_extra_b reads through KBUILD_EXTRA_SYMBOLS in its
@@ -44,7 +44,6 @@ done
 [ ${#mods[@]} -ge 8 ] || { echo "FAIL: expected the samples and load_* modules, found ${#mods[@]} directories"; exit 1; }
 
 work=$(mktemp -d)
-# MODFORGE_KEEP=1 keeps the builds for a look.
 [ -n "${MODFORGE_KEEP:-}" ] && echo "work dir: $work" || trap 'rm -rf "$work"' EXIT
 jobs=$(nproc); [ "$jobs" -le 2 ] || jobs=2
 export KBUILD_BUILD_TIMESTAMP='Thu Jan  1 00:00:00 UTC 1970'

@@ -10,10 +10,7 @@
 #include "modpost/modinfo.h"
 #include "modpost/object_file.h"
 
-#if __has_include("modpost/file2alias.h")
 #include "modpost/file2alias.h"
-#define MODFORGE_HAVE_FILE2ALIAS 1
-#endif
 #include "modpost/secmismatch.h"
 #include "modpost/srcversion.h"
 
@@ -88,7 +85,7 @@ void check_references(Context& cx, Module& mod, const elf::ElfFile& elf, const s
   const SecRefOptions o{.module_enabled = cx.opts.module_enabled, .extra_warn = cx.opts.extra_warn};
   try {
     check_sec_ref(elf, cx.kernel == Kernel::v6_1 ? std::string_view(path) : std::string_view(mod.name), cx.kernel, o,
-                  cx.report, on_export, &search);
+                  cx.report, on_export, &search, names);
   } catch (const Fatal&) {
     throw;
   } catch (const Error& e) {
@@ -129,9 +126,7 @@ void read_object(Context& cx, const std::string& path) {
 
   for (const elf::Symbol& sym : elf.symbols()) {
     note_symbol(cx, mod, elf, sym, names[sym.index]);
-#ifdef MODFORGE_HAVE_FILE2ALIAS
     handle_device_table(elf, sym, names[sym.index], mod.name, cx.kernel, cx.report, mod.dev_table);
-#endif
   }
   if (cx.rules.namespace_from_kstrtabns)
     for (const elf::Symbol& sym : elf.symbols())

@@ -11,6 +11,16 @@
 
 #include "genksyms/genksyms.h"
 
+namespace {
+// Defaults for the paths the build knows; an environment set by the caller wins.
+const bool kEnvironmentDefaults = [] {
+  setenv("MODFORGE_SOURCE", MODFORGE_SOURCE_DIR, 0);
+  setenv("MODFORGE_BUILD", MODFORGE_BUILD_DIR, 0);
+  setenv("MODFORGE_CORPUS", MODFORGE_BUILD_DIR "/corpus", 0);
+  return true;
+}();
+}  // namespace
+
 namespace modforge::test {
 
 namespace fs = std::filesystem;

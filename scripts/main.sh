@@ -22,3 +22,28 @@ if cmp -s "$out/sample.symver" "$out/real.symver" && cmp -s "$out/sample.symtype
 else
   echo "== DIFFERENT from the real genksyms ($kernel)"; exit 1
 fi
+
+# modpost: build the sample modules with Debian's kbuild, once with our modpost and once with
+# the real one, and compare what each wrote.  Both builds use the same path, since module
+# names in Module.symvers are absolute paths.
+declare -A tree=([6.1]=/usr/src/linux-headers-6.1.0-56-amd64 [6.12]=/usr/src/linux-headers-6.12.117+deb12-amd64)
+declare -A realmp=([6.1]=/usr/lib/linux-kbuild-6.1/scripts/mod/modpost.real-lsb-64
+                   [6.12]=/usr/lib/linux-kbuild-6.12.117+deb12/scripts/mod/modpost.real-lsb-64)
+for who in ours real; do
+  rm -rf "$out/mod" "$out/mod-$who"; mkdir -p "$out/mod"
+  cp -r "$here/samples/exporter" "$here/tests/corpus/modpost-modules/load_pair" "$out/mod/"
+  for d in exporter load_pair; do
+    if [ $who = ours ]; then mp="$here/build/modpost/modpost"; else mp=${realmp[$kernel]}; fi
+    make -s -C "${tree[$kernel]}" M="$out/mod/$d" MODPOST="$mp" MODFORGE_KERNEL="$kernel" modules > "$out/mod/$d.log" 2>&1
+  done
+  mv "$out/mod" "$out/mod-$who"
+done
+echo "== our modpost (kernel $kernel) on samples/exporter and load_pair: load_pair_imp.mod.c"
+sed -n '/____versions/,/^};/p;/depends/p' "$out/mod-ours/load_pair/load_pair_imp.mod.c"
+same=1
+for d in exporter load_pair; do
+  for f in $(cd "$out/mod-real/$d" && ls *.mod.c Module.symvers); do
+    cmp -s "$out/mod-ours/$d/$f" "$out/mod-real/$d/$f" || { echo "   $d/$f differs"; same=0; }
+  done
+done
+if [ $same = 1 ]; then echo "== identical to the real modpost ($kernel): every .mod.c and Module.symvers"; else echo "== DIFFERENT from the real modpost"; exit 1; fi

@@ -8,6 +8,7 @@
 
 #include <cstdio>
 #include <map>
+#include <sstream>
 
 #include "tests/modpost_corpus.h"
 
@@ -67,9 +68,24 @@ void check_options(const std::string& version) {
     auto all = variants;
     // the files -d and -u name live under the root, so both runs see the same paths
     all.push_back({"-d", c.root + "/nsdeps"});
-    // -u names a list of exports to keep: the case's own files/whitelist if it has one,
-    // else a file that does not exist (both tools must then fail alike)
-    if (v612) all.push_back({"-t", "-u", c.root + "/whitelist"});
+    // -u names exports to keep when trimming: every other export the real run wrote to
+    // its -o file (and a list that does not exist: both tools must fail alike)
+    if (v612) {
+      all.push_back({"-t", "-u", c.root + "/no-such-whitelist"});
+      std::string keep;
+      for (std::size_t i = 0; i + 1 < c.args.size(); ++i) {
+        if (c.args[i] != "-o" || !fs::exists(c.recorded_output(c.args[i + 1]))) continue;
+        std::istringstream dump(read_file(c.recorded_output(c.args[i + 1])));
+        int n = 0;
+        for (std::string line; std::getline(dump, line); ++n) {
+          const auto a = line.find('\t'), b = line.find('\t', a + 1);
+          if (n % 2 == 0 && b != std::string::npos) keep += line.substr(a + 1, b - a - 1) + "\n";
+        }
+      }
+      const std::string list = temp_dir() + "/whitelist";
+      write_file(list, keep);
+      all.push_back({"-t", "-u", list});
+    }
     for (const auto& extra : all) {
       const Run want = run_variant(c, real, {}, extra);
       const Run got = run_variant(c, ours, {"--kernel=" + version}, extra);
@@ -91,7 +107,7 @@ void check_options(const std::string& version) {
     fs::remove_all(c.root);
   }
   std::printf("modpost %s options: %zu cases x %zu option sets = %d runs, %d identical to the real modpost\n",
-              version.c_str(), cases.size(), variants.size() + (v612 ? 2 : 1), runs, identical);
+              version.c_str(), cases.size(), variants.size() + (v612 ? 3 : 1), runs, identical);
   EXPECT_EQ(identical, runs);
 }
 

@@ -43,7 +43,8 @@
 #      into the cache and keeps the modpost command kbuild ran; the bench runs
 #      that command once over all corpus objects of the version plus the
 #      generated modules (one invocation), checking pass then rounds of ours,
-#      real, all outputs compared on every run.
+#      real, all outputs compared on every run.  Corpus cases whose recorded run
+#      failed are left out of it: their errors stop modpost before any output.
 # Every run starts from a fresh build's state (outputs removed).  Times: wall
 # (fork to wait4), user+sys and ru_maxrss of the program alone, through the
 # tiny forking helper bench/measure.c.  Prints per version the corpus totals

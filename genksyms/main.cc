@@ -4,21 +4,10 @@
 #include <unistd.h>
 
 #include "core/error.h"
+#include "core/fd_io.h"
 #include "core/input.h"
 #include "genksyms/genksyms.h"
 
-namespace {
-void write_fd(int fd, const std::string& s) {
-  const char* p = s.data();
-  std::size_t n = s.size();
-  while (n) {
-    ssize_t w = ::write(fd, p, n);
-    if (w <= 0) return;
-    p += w;
-    n -= static_cast<std::size_t>(w);
-  }
-}
-}  // namespace
 
 int main(int argc, char** argv) {
   using namespace modforge;
@@ -26,7 +15,7 @@ int main(int argc, char** argv) {
   Kernel kernel = Kernel::v6_12;
   std::string bad;
   if (!take_kernel_option(args, std::getenv("MODFORGE_KERNEL"), kernel, bad)) {
-    write_fd(2, args[0] + ": " + bad + "\n");
+    write_all(2, args[0] + ": " + bad + "\n");
     return 1;
   }
   genksyms::Streams io;
@@ -39,7 +28,7 @@ int main(int argc, char** argv) {
     rc = e.exit_code();
   }
   // The real tool's stderr is unbuffered and its stdout is flushed at exit.
-  write_fd(2, io.err);
-  write_fd(1, io.out);
+  write_all(2, io.err);
+  write_all(1, io.out);
   return rc;
 }

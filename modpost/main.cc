@@ -3,21 +3,9 @@
 #include <unistd.h>
 
 #include "core/error.h"
+#include "core/fd_io.h"
 #include "core/input.h"
 #include "modpost/modpost.h"
-
-namespace {
-void write_fd(int fd, const std::string& s) {
-  const char* p = s.data();
-  std::size_t n = s.size();
-  while (n) {
-    ssize_t w = ::write(fd, p, n);
-    if (w <= 0) return;
-    p += w;
-    n -= static_cast<std::size_t>(w);
-  }
-}
-}  // namespace
 
 int main(int argc, char** argv) {
   using namespace modforge;
@@ -25,14 +13,13 @@ int main(int argc, char** argv) {
   Kernel kernel = modpost::detect_kernel();
   std::string bad;
   if (!take_kernel_option(args, std::getenv("MODFORGE_KERNEL"), kernel, bad)) {
-    write_fd(2, args[0] + ": " + bad + "\n");
+    write_all(2, args[0] + ": " + bad + "\n");
     return 1;
   }
   modpost::Streams io;
   int rc;
   try {
-    // Only 6.1's "-T -" reads standard input; read it lazily would change nothing for
-    // kbuild, which always pipes the list in when it passes "-T -".
+    // Only 6.1's "-T -" reads standard input, so only then is it read.
     std::string in;
     bool wants_stdin = false;
     for (std::size_t i = 1; i + 1 < args.size(); ++i)
@@ -45,7 +32,7 @@ int main(int argc, char** argv) {
     io.err += args[0] + ": " + e.what() + "\n";
     rc = e.exit_code();
   }
-  write_fd(2, io.err);
-  write_fd(1, io.out);
+  write_all(2, io.err);
+  write_all(1, io.out);
   return rc;
 }

@@ -29,22 +29,8 @@ shift 2
 versions=("$@"); [ $# -gt 0 ] || versions=(6.1 6.12)
 [ -x "$ours" ] || { echo "FAIL: our modpost $ours is missing or not executable"; exit 1; }
 
-declare -A trees=([6.1]=/usr/src/linux-headers-6.1.0-56-amd64 [6.12]=/usr/src/linux-headers-6.12.117+deb12-amd64)
-declare -A reals=(
-  [6.1]=/usr/lib/linux-kbuild-6.1/scripts/mod/modpost.real-lsb-64
-  [6.12]=/usr/lib/linux-kbuild-6.12.117+deb12/scripts/mod/modpost.real-lsb-64)
+source "$src/tests/modpost_test_lib.sh"
 
-# The modules: every sample with a Kbuild file, then the load test modules. Sorted, so
-# load_extra_a (whose Module.symvers load_extra_b reads through KBUILD_EXTRA_SYMBOLS in its
-# Kbuild) is built first.
-mods=()
-for d in "$src"/samples/*/ "$src"/tests/corpus/modpost-modules/load_*/; do
-  [ -f "$d/Kbuild" ] && mods+=("${d%/}")
-done
-[ ${#mods[@]} -ge 8 ] || { echo "FAIL: expected the samples and load_* modules, found ${#mods[@]} directories"; exit 1; }
-
-work=$(mktemp -d)
-[ -n "${MODFORGE_KEEP:-}" ] && echo "work dir: $work" || trap 'rm -rf "$work"' EXIT
 jobs=$(nproc); [ "$jobs" -le 2 ] || jobs=2
 export KBUILD_BUILD_TIMESTAMP='Thu Jan  1 00:00:00 UTC 1970'
 

@@ -28,23 +28,11 @@ for t in qemu-system-x86_64 busybox python3 gcc make; do
   command -v "$t" >/dev/null || { echo "FAIL: $t is missing (run scripts/setup.sh)"; exit 1; }
 done
 
-declare -A trees=([6.1]=/usr/src/linux-headers-6.1.0-56-amd64 [6.12]=/usr/src/linux-headers-6.12.117+deb12-amd64)
-declare -A reals=(
-  [6.1]=/usr/lib/linux-kbuild-6.1/scripts/mod/modpost.real-lsb-64
-  [6.12]=/usr/lib/linux-kbuild-6.12.117+deb12/scripts/mod/modpost.real-lsb-64)
+source "$src/tests/modpost_test_lib.sh"
 # Parameters load_params is loaded with, and what sysfs must show for them afterwards.
 params='level=7 verbose=1 label=modforge ports=80,443,8080 tag=loaded max=-5'
 # The importer whose __versions entry is mutated, and the symbol whose CRC is changed.
 mutmod=load_pair_imp mutsym=load_pair_add
-
-mods=()
-for d in "$src"/samples/*/ "$src"/tests/corpus/modpost-modules/load_*/; do
-  [ -f "$d/Kbuild" ] && mods+=("${d%/}")
-done
-[ ${#mods[@]} -ge 8 ] || { echo "FAIL: expected the samples and load_* modules, found ${#mods[@]} directories"; exit 1; }
-
-work=$(mktemp -d)
-[ -n "${MODFORGE_KEEP:-}" ] && echo "work dir: $work" || trap 'rm -rf "$work"' EXIT
 
 # build TREE OUT MODPOST KVER DIRS...: copies DIRS to OUT and builds each there
 # (sorted order: load_extra_a before load_extra_b, which reads its Module.symvers).

@@ -89,31 +89,6 @@ std::set<std::string> entries_in(const std::string& dir) {
   return out;
 }
 
-Outcome run_in(const std::vector<std::string>& argv, const std::string& cwd, const std::string& in) {
-  std::string tmp = temp_dir(), out = tmp + "/stdout", err = tmp + "/stderr";
-  pid_t pid = fork();
-  if (pid == 0) {
-    int i = open(in.c_str(), O_RDONLY), o = open(out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644),
-        e = open(err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    if (i < 0 || o < 0 || e < 0 || chdir(cwd.c_str()) != 0) _exit(126);
-    dup2(i, 0);
-    dup2(o, 1);
-    dup2(e, 2);
-    std::vector<char*> args;
-    for (auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
-    args.push_back(nullptr);
-    execv(args[0], args.data());
-    _exit(127);
-  }
-  int status = 0;
-  waitpid(pid, &status, 0);
-  Outcome r;
-  r.out = read_file(out);
-  r.err = read_file(err);
-  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-  return r;
-}
-
 CorpusLock::CorpusLock() : fd(open(kLockFile, O_RDWR | O_CREAT, 0666)) {
   if (fd >= 0) flock(fd, LOCK_EX);
 }

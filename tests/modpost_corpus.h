@@ -46,9 +46,6 @@ std::string sha256_of(const std::string& path);
 std::set<std::string> files_under(const std::string& dir);
 std::set<std::string> entries_in(const std::string& dir);
 
-// Runs `argv` in `cwd` with stdin from `in` (or /dev/null); captures stdout and stderr.
-Outcome run_in(const std::vector<std::string>& argv, const std::string& cwd, const std::string& in);
-
 // Holds the lock that make-modpost-corpus.sh also takes: both use the fixed paths.
 struct CorpusLock {
   int fd;

@@ -87,25 +87,20 @@ std::string corpus_dir() {
   return d ? d : "";
 }
 
-Outcome run_program(const std::string& path, const std::vector<std::string>& args, std::string_view input) {
-  if (access(path.c_str(), X_OK) != 0) throw std::runtime_error("real tool missing: " + path);
-  std::string dir = temp_dir();
-  std::string types = dir + "/types";
-  std::string in = dir + "/stdin", out = dir + "/stdout", err = dir + "/stderr";
-  write_file(in, input);
-  std::vector<std::string> argv_s = {path};
-  for (auto& a : substitute(args, types)) argv_s.push_back(a);
+Outcome run_argv(const std::vector<std::string>& argv, const std::string& cwd, const std::string& stdin_path) {
+  const std::string tmp = temp_dir(), out = tmp + "/stdout", err = tmp + "/stderr";
   pid_t pid = fork();
   if (pid == 0) {
-    int i = open(in.c_str(), O_RDONLY), o = open(out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644),
+    int i = open(stdin_path.c_str(), O_RDONLY), o = open(out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644),
         e = open(err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    if (i < 0 || o < 0 || e < 0 || (!cwd.empty() && chdir(cwd.c_str()) != 0)) _exit(126);
     dup2(i, 0);
     dup2(o, 1);
     dup2(e, 2);
-    std::vector<char*> argv;
-    for (auto& a : argv_s) argv.push_back(a.data());
-    argv.push_back(nullptr);
-    execv(path.c_str(), argv.data());
+    std::vector<char*> args;
+    for (auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+    args.push_back(nullptr);
+    execv(args[0], args.data());
     _exit(127);
   }
   int status = 0;
@@ -114,6 +109,18 @@ Outcome run_program(const std::string& path, const std::vector<std::string>& arg
   r.out = read_file(out);
   r.err = read_file(err);
   r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  return r;
+}
+
+Outcome run_program(const std::string& path, const std::vector<std::string>& args, std::string_view input) {
+  if (access(path.c_str(), X_OK) != 0) throw std::runtime_error("real tool missing: " + path);
+  std::string dir = temp_dir();
+  std::string types = dir + "/types";
+  const std::string in = dir + "/stdin";
+  write_file(in, input);
+  std::vector<std::string> argv_s = {path};
+  for (auto& a : substitute(args, types)) argv_s.push_back(a);
+  Outcome r = run_argv(argv_s, "", in);
   // getopt names the program by its argv[0]; make that path neutral.
   for (std::size_t p; (p = r.err.find(path)) != std::string::npos;) r.err.replace(p, path.size(), "genksyms");
   if (wants_types(args) && fs::exists(types)) r.types = read_file(types);

@@ -20,6 +20,9 @@ std::string real_genksyms(std::string_view kernel);
 // Runs a program with `input` on stdin.  "@T@" in args is replaced by a fresh file path
 // whose content is returned in Outcome::types.  "@ARGV0@" is replaced in the captured
 // stderr by the literal "genksyms" so that program paths do not differ.
+// Runs argv (argv[0] is the program's path) in `cwd` (unchanged when empty) with stdin from
+// the file `stdin_path`; captures stdout, stderr and the exit code.
+Outcome run_argv(const std::vector<std::string>& argv, const std::string& cwd, const std::string& stdin_path);
 Outcome run_program(const std::string& path, const std::vector<std::string>& args, std::string_view input);
 Outcome run_ours(std::string_view kernel, const std::vector<std::string>& args, std::string_view input);
 

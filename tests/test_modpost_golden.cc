@@ -35,7 +35,7 @@ void check_version(const std::string& version) {
     const std::set<std::string> before = files_under(c.root), cwd_before = entries_in(c.cwd);
     std::vector<std::string> argv = {binary, "--kernel=" + version};
     argv.insert(argv.end(), c.args.begin(), c.args.end());
-    const Outcome got = run_in(argv, c.cwd, c.stdin_path.value_or("/dev/null"));
+    const Outcome got = run_argv(argv, c.cwd, c.stdin_path.value_or("/dev/null"));
 
     bool same = true;
     auto compare = [&](const std::string& what, const std::string& got_s, const std::string& want) {

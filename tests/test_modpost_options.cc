@@ -33,7 +33,7 @@ Run run_variant(const ModpostCase& c, const std::string& binary, const std::vect
   argv.insert(argv.end(), extra.begin(), extra.end());
   argv.insert(argv.end(), c.args.begin(), c.args.end());
   Run r;
-  r.outcome = run_in(argv, c.cwd, c.stdin_path.value_or("/dev/null"));
+  r.outcome = run_argv(argv, c.cwd, c.stdin_path.value_or("/dev/null"));
   for (const auto& f : files_under(c.root)) {
     auto it = before.find(f);
     std::string now = read_file(f);

@@ -59,11 +59,10 @@ SymversParseError::SymversParseError(std::string_view path, std::size_t line, st
       line_(line),
       before_(std::move(before)) {}
 
-SymversFile parse_symvers(std::string_view text, std::string_view path) {
+void scan_symvers(std::string_view text, std::string_view path, SymversVisitor& v) {
   // modpost reads the file as one C string: a NUL byte ends it.
   text = text.substr(0, text.find('\0'));
-  SymversFile out;
-  out.entries.reserve(text.size() / 48);  // a real line is about 50 bytes
+  std::vector<SymversDiagnostic> seen;  // for the error, should one come
   std::size_t lineno = 0;
   // get_line(): every "\n" ends a line, and a final "\n" does not start another one
   while (!text.empty()) {
@@ -77,21 +76,32 @@ SymversFile parse_symvers(std::string_view text, std::string_view path) {
     std::string_view crc;
     if (!take_field(line, crc) || !take_field(line, e.symbol) || !take_field(line, e.module) ||
         !take_field(line, e.export_type))
-      throw SymversParseError(path, lineno, std::move(out.diagnostics));
+      throw SymversParseError(path, lineno, std::move(seen));
     e.ns = line;  // the rest, further tabs included
     if (e.symbol.empty() || e.module.empty() || !parse_crc(crc, e.crc))
-      throw SymversParseError(path, lineno, std::move(out.diagnostics));
+      throw SymversParseError(path, lineno, std::move(seen));
     if (e.export_type == "EXPORT_SYMBOL_GPL") {
       e.gpl_only = true;
     } else if (e.export_type != "EXPORT_SYMBOL") {
       std::string msg;
       msg.append(e.symbol).append(": unknown license ").append(e.export_type).append(". skip");
-      out.diagnostics.push_back({lineno, std::move(msg)});
+      seen.push_back({lineno, std::move(msg)});
+      v.diagnostic(seen.back());
       continue;
     }
-    out.entries.push_back(e);
+    v.entry(e);
   }
-  return out;
+}
+
+SymversFile parse_symvers(std::string_view text, std::string_view path) {
+  struct Collect : SymversVisitor {
+    SymversFile out;
+    void entry(const SymversEntry& e) override { out.entries.push_back(e); }
+    void diagnostic(const SymversDiagnostic& d) override { out.diagnostics.push_back(d); }
+  } c;
+  c.out.entries.reserve(text.size() / 48);  // a real line is about 50 bytes
+  scan_symvers(text, path, c);
+  return std::move(c.out);
 }
 
 std::string format_symvers(std::span<const SymversEntry> entries) {

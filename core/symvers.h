@@ -56,6 +56,17 @@ private:
 // Parses `text` (the whole file) as read_dump does.  Throws SymversParseError.
 SymversFile parse_symvers(std::string_view text, std::string_view path);
 
+// The same parse, line by line, for a reader that keeps no table of its own: entries and
+// diagnostics reach the visitor in file order; a malformed line throws SymversParseError
+// after everything before it has been delivered.
+class SymversVisitor {
+public:
+  virtual ~SymversVisitor() = default;
+  virtual void entry(const SymversEntry& e) = 0;
+  virtual void diagnostic(const SymversDiagnostic& d) = 0;
+};
+void scan_symvers(std::string_view text, std::string_view path, SymversVisitor& v);
+
 // The file write_dump would write for these entries, in the given order.
 std::string format_symvers(std::span<const SymversEntry> entries);
 

@@ -9,14 +9,12 @@ namespace modforge::modpost {
 
 namespace {
 
-// Records the lines of a parsed dump, each message where the real tool prints it.
-void apply(Context& cx, const SymversFile& f) {
-  std::size_t d = 0;
-  auto flush_until = [&](std::size_t line) {
-    for (; d < f.diagnostics.size() && f.diagnostics[d].line < line; ++d) cx.report.error(f.diagnostics[d].message);
-  };
-  for (const SymversEntry& e : f.entries) {
-    flush_until(e.line);
+// Records each line as it is read, each message where the real tool prints it.
+struct DumpReader : SymversVisitor {
+  Context& cx;
+  explicit DumpReader(Context& c) : cx(c) {}
+  void diagnostic(const SymversDiagnostic& d) override { cx.report.error(d.message); }
+  void entry(const SymversEntry& e) override {
     Module* mod = cx.model.find_module(e.module);
     if (!mod) {
       mod = &cx.model.new_module(e.module);
@@ -27,21 +25,16 @@ void apply(Context& cx, const SymversFile& f) {
     s.crc_valid = true;
     if (cx.rules.namespace_from_kstrtabns) set_export_namespace(cx, e.symbol, e.ns);
   }
-  flush_until(~std::size_t{0});
-}
+};
 
 }  // namespace
 
 void read_dump(Context& cx, const std::string& path) {
   const std::string text = read_text_file(cx, path);
+  DumpReader reader(cx);
   try {
-    apply(cx, parse_symvers(text, path));
-  } catch (const SymversParseError& e) {
-    // the lines before the bad one were taken, with their messages, before the real tool
-    // stopped: take them again from the text that parses
-    std::size_t cut = 0;
-    for (std::size_t line = 1; line < e.line(); ++line) cut = text.find('\n', cut) + 1;
-    apply(cx, parse_symvers(std::string_view(text).substr(0, cut), path));
+    scan_symvers(text, path, reader);
+  } catch (const SymversParseError&) {
     cx.report.fatal(std::string(kSymversParseError) + "\n");
   }
 }

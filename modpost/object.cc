@@ -2,6 +2,7 @@
 
 #include <cstdio>
 #include <cstring>
+#include <optional>
 
 #include <llvm/BinaryFormat/ELF.h>
 
@@ -76,16 +77,18 @@ void note_symbol(Context& cx, Module& mod, const elf::ElfFile& elf, const elf::S
 // the walk meets them
 void check_references(Context& cx, Module& mod, const elf::ElfFile& elf, const std::string& path,
                       std::span<const std::string_view> names) {
-  const SymbolSearch search(elf);
+  // 6.12's nearest-symbol table serves the walk and the export labels; 6.1 needs none
+  std::optional<SymbolSearch> search;
+  if (cx.kernel == Kernel::v6_12) search.emplace(elf);
   const uint32_t export_sec = export_symbol_section(elf);
   auto on_export = [&](uint64_t faddr, std::string_view tosec, const elf::Symbol& sym) {
-    const elf::Symbol* label = search.containing(faddr, export_sec);
+    const elf::Symbol* label = search->containing(faddr, export_sec);
     export_from_relocation(cx, mod, elf, label, label ? names[label->index] : "", sym, names[sym.index], tosec);
   };
   const SecRefOptions o{.module_enabled = cx.opts.module_enabled, .extra_warn = cx.opts.extra_warn};
   try {
     check_sec_ref(elf, cx.kernel == Kernel::v6_1 ? std::string_view(path) : std::string_view(mod.name), cx.kernel, o,
-                  cx.report, on_export, &search, names);
+                  cx.report, on_export, search ? &*search : nullptr, names);
   } catch (const Fatal&) {
     throw;
   } catch (const Error& e) {

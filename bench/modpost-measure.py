@@ -112,7 +112,7 @@ class Invocation:
         self.outputs = outputs
         self.restore = restore
         self.watch = watch            # (dir, recursive): checked for stray files in the checking pass
-        self.times = {"ours": [], "real": []}   # (wall_s, cpu_s, maxrss_kb)
+        self.times = {"ours": [], "real": []}   # (wall_s, cpu_s, maxrss_kb, user_s, sys_s)
         self.ref = {}                 # tool -> fingerprint of its checking-pass result
 
     def reset(self):
@@ -353,7 +353,8 @@ class Runner:
         self.runner, self.tmp, self.ours, self.reals = runner, tmp, ours, reals
 
     def run(self, tool, inv):
-        """Returns (wall_s, cpu_s, maxrss_kb, result) where result = (exit, stdout, stderr, {output: bytes|None})."""
+        """Returns (wall_s, cpu_s, maxrss_kb, result, (user_s, sys_s)) where result = (exit, stdout, stderr,
+        {output: bytes|None})."""
         inv.reset()
         out = os.path.join(self.tmp, tool + ".stdout")
         err = os.path.join(self.tmp, tool + ".stderr")
@@ -367,7 +368,8 @@ class Runner:
             die(f"runner failed ({p.returncode}): {p.stderr.decode(errors='replace').strip()}")
         wall_ns, user_us, sys_us, rss, status = (int(x) for x in p.stdout.split())
         files = {o: read(o) for o in inv.outputs}
-        return wall_ns / 1e9, (user_us + sys_us) / 1e6, rss, (status, read(out), read(err), files)
+        return wall_ns / 1e9, (user_us + sys_us) / 1e6, rss, (status, read(out), read(err), files), \
+            (user_us / 1e6, sys_us / 1e6)
 
 
 def fingerprint(res):
@@ -404,7 +406,7 @@ def check_pass(runner, inv, golden=None):
         before = set()
         for w, rec in inv.watch:
             before |= files_under(w, rec)
-        _, _, _, r = runner.run(tool, inv)
+        _, _, _, r, _ = runner.run(tool, inv)
         after = set()
         for w, rec in inv.watch:
             after |= files_under(w, rec)
@@ -439,8 +441,8 @@ def timed_rounds(runner, inv, rounds):
     unstable = []
     for rnd in range(rounds):
         for tool in ("ours", "real"):
-            wall, cpu, rss, r = runner.run(tool, inv)
-            inv.times[tool].append((wall, cpu, rss))
+            wall, cpu, rss, r, (user, sys_) = runner.run(tool, inv)
+            inv.times[tool].append((wall, cpu, rss, user, sys_))
             if fingerprint(r) != inv.ref[tool]:
                 unstable.append(f"{inv.version}/{inv.name} round {rnd + 1} {tool}: output differs from the checking pass")
     inv.reset()
@@ -453,6 +455,8 @@ def summary(inv):
         "ow": statistics.median(x[0] for x in o), "rw": statistics.median(x[0] for x in r),
         "oc": statistics.median(x[1] for x in o), "rc": statistics.median(x[1] for x in r),
         "orss": max(x[2] for x in o), "rrss": max(x[2] for x in r),
+        "ou": statistics.median(x[3] for x in o), "os": statistics.median(x[4] for x in o),
+        "ru": statistics.median(x[3] for x in r), "rs": statistics.median(x[4] for x in r),
     }
 
 
@@ -617,7 +621,8 @@ def main():
             print(f"{v + ' large':18} {nc + ng:>7} {s['ow']:>8.3f} {s['rw']:>8.3f} {s['ow'] / s['rw']:>6.3f} "
                   f"{s['oc']:>7.3f} {s['rc']:>7.3f} {s['oc'] / s['rc'] if s['rc'] else float('nan'):>6.3f} "
                   f"{fmt_kb(s['orss']):>10} {fmt_kb(s['rrss']):>10}"
-                  f"   (wall per round ours {' '.join(f'{x[0]:.3f}' for x in inv.times['ours'])}; "
+                  f"   (user/sys ours {s['ou']:.3f}/{s['os']:.3f} real {s['ru']:.3f}/{s['rs']:.3f}; "
+                  f"wall per round ours {' '.join(f'{x[0]:.3f}' for x in inv.times['ours'])}; "
                   f"real {' '.join(f'{x[0]:.3f}' for x in inv.times['real'])})")
             time_ok &= s["ow"] / s["rw"] <= TIME_TARGET
             mem_ok &= s["orss"] <= s["rrss"]

@@ -1,6 +1,8 @@
 #include "core/atomic_file.h"
 
+#include <atomic>
 #include <cerrno>
+#include <string>
 #include <cstdlib>
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -11,10 +13,10 @@
 namespace modforge {
 
 namespace {
-mode_t default_mode() {
-  mode_t mask = ::umask(0);
-  ::umask(mask);
-  return 0666 & ~mask;
+// A name beside the target no other writer picks: the process id and a counter.
+std::string temp_name(const std::string& path) {
+  static std::atomic<unsigned> counter{0};
+  return path + ".tmp" + std::to_string(::getpid()) + "_" + std::to_string(counter++);
 }
 
 void write_all(int fd, std::string_view bytes, const std::string& name) {
@@ -38,14 +40,29 @@ AtomicFile::AtomicFile(std::string path) : path_(std::move(path)) {
     if (fd_ < 0) throw Error(errno_message(path_, errno));
     return;
   }
-  tmp_ = path_ + ".tmpXXXXXX";
-  fd_ = ::mkostemp(tmp_.data(), O_CLOEXEC);
+  // A new file gets 0666 less the umask from open() itself, as fopen("w") would create it;
+  // a file being replaced keeps its mode.  A new file is written as an unnamed file in its
+  // directory and given its name, complete, by linkat() at commit: no temporary name.
+  if (!exists) {
+    const std::size_t slash = path_.rfind('/');
+    const std::string dir = slash == std::string::npos ? "." : slash == 0 ? "/" : path_.substr(0, slash);
+    fd_ = ::open(dir.c_str(), O_TMPFILE | O_WRONLY | O_CLOEXEC, 0666);
+    if (fd_ >= 0) {
+      unnamed_ = true;
+      return;
+    }
+  }
+  for (int attempt = 0;; ++attempt) {
+    tmp_ = temp_name(path_);
+    fd_ = ::open(tmp_.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+    if (fd_ >= 0 || errno != EEXIST || attempt == 100) break;
+  }
   if (fd_ < 0) {
     int err = errno;
     tmp_.clear();
     throw Error(errno_message(path_, err));
   }
-  ::fchmod(fd_, exists ? (st.st_mode & 07777) : default_mode());
+  if (exists) ::fchmod(fd_, st.st_mode & 07777);
 }
 
 AtomicFile::~AtomicFile() {
@@ -55,6 +72,29 @@ AtomicFile::~AtomicFile() {
 
 void AtomicFile::commit() {
   write_all(fd_, data_, path_);
+  if (unnamed_) {
+    const std::string self = "/proc/self/fd/" + std::to_string(fd_);
+    const bool linked = ::linkat(AT_FDCWD, self.c_str(), AT_FDCWD, path_.c_str(), AT_SYMLINK_FOLLOW) == 0;
+    ::close(fd_);
+    fd_ = -1;
+    if (linked) {
+      committed_ = true;
+      return;
+    }
+    // no /proc, or the name appeared meanwhile: the temporary-and-rename way
+    unnamed_ = false;
+    for (int attempt = 0;; ++attempt) {
+      tmp_ = temp_name(path_);
+      fd_ = ::open(tmp_.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+      if (fd_ >= 0 || errno != EEXIST || attempt == 100) break;
+    }
+    if (fd_ < 0) {
+      int err = errno;
+      tmp_.clear();
+      throw Error(errno_message(path_, err));
+    }
+    write_all(fd_, data_, path_);
+  }
   int rc = ::close(fd_);
   fd_ = -1;
   if (rc != 0) throw Error(errno_message(path_, errno));

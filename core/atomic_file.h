@@ -24,6 +24,7 @@ public:
 private:
   std::string path_;
   std::string tmp_;  // empty when writing in place
+  bool unnamed_ = false;  // an O_TMPFILE, linked to path_ on commit
   int fd_ = -1;
   bool committed_ = false;
   std::string data_;

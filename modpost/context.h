@@ -2,6 +2,7 @@
 #pragma once
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "modpost/model.h"
 #include "modpost/options.h"
@@ -25,12 +26,13 @@ struct Context {
 
 // read_text_file(): the whole file, cut at its first NUL as the real C string is; on
 // failure perror(path) and exit 1.
-std::string read_text_file(Context& cx, const std::string& path);
+std::string read_text_file(Report& report, const std::string& path);
 
 // write_buf(): nothing once an error has been reported; otherwise the file is replaced
 // atomically, and a failure is perror(path) and exit 1.
 void write_buf(Context& cx, const std::string& path, std::string_view bytes);
 // write_if_changed(): leaves an identical file alone.
 void write_if_changed(Context& cx, const std::string& path, std::string_view bytes);
+
 
 }  // namespace modforge::modpost

@@ -21,8 +21,7 @@ int digit_value(char c) {
 unsigned long parse_number(std::string_view s, std::size_t& pos) {
   int base = 10;
   if (s[pos] == '0') {
-    if (pos + 2 < s.size() + 0 && (s[pos + 1] == 'x' || s[pos + 1] == 'X') && pos + 2 < s.size() &&
-        digit_value(s[pos + 2]) < 16) {
+    if (pos + 2 < s.size() && (s[pos + 1] == 'x' || s[pos + 1] == 'X') && digit_value(s[pos + 2]) < 16) {
       base = 16;
       pos += 2;
     } else {
@@ -41,16 +40,16 @@ unsigned long parse_number(std::string_view s, std::size_t& pos) {
 }
 
 // extract_crcs_for_object()
-void crcs_of_object(Context& cx, Module& mod, std::string_view object) {
+void crcs_of_object(Report& report, std::string_view object, std::vector<SymverLine>& out) {
   const std::size_t slash = object.rfind('/');
   const std::size_t dirlen = slash == std::string_view::npos ? 0 : slash + 1;
   std::string cmd_file;
   cmd_file.append(object.substr(0, dirlen)).append(".").append(object.substr(dirlen)).append(".cmd");
   if (cmd_file.size() >= kPathMax) {
-    cx.report.error(cmd_file.substr(0, kPathMax - 1) + ": too long path was truncated\n");
+    report.error(cmd_file.substr(0, kPathMax - 1) + ": too long path was truncated\n");
     return;
   }
-  const std::string text = read_text_file(cx, cmd_file);
+  const std::string text = read_text_file(report, cmd_file);
   constexpr std::string_view marker = "\n#SYMVER ";
   std::size_t p = 0;
   while ((p = text.find(marker, p)) != std::string::npos) {
@@ -61,32 +60,39 @@ void crcs_of_object(Context& cx, Module& mod, std::string_view object) {
     if (p >= text.size() || !is_digit(text[p])) continue;
     const unsigned long crc = parse_number(text, p);
     if (p >= text.size() || text[p] != '\n') continue;
-    if (Symbol* sym = cx.model.find_in(std::string_view(text).substr(name, space - name), &mod)) {
-      sym->crc = static_cast<uint32_t>(crc);
-      sym->crc_valid = true;
-    }
+    out.push_back({text.substr(name, space - name), static_cast<uint32_t>(crc)});
   }
 }
 
 }  // namespace
 
-void set_crcs(Context& cx, Module& mod) {
-  std::string objlist = mod.is_vmlinux ? ".vmlinux.objs" : mod.name + ".mod";
+std::vector<SymverLine> read_symver_lines(Report& report, const std::string& modname, bool is_vmlinux) {
+  std::vector<SymverLine> out;
+  std::string objlist = is_vmlinux ? ".vmlinux.objs" : modname + ".mod";
   if (objlist.size() >= kPathMax) {
-    cx.report.error(objlist.substr(0, kPathMax - 1) + ": too long path was truncated\n");
-    return;
+    report.error(objlist.substr(0, kPathMax - 1) + ": too long path was truncated\n");
+    return out;
   }
-  const std::string text = read_text_file(cx, objlist);
+  const std::string text = read_text_file(report, objlist);
   // strsep() over "\n": the list ends at its first empty line
   std::size_t pos = 0;
   while (pos <= text.size()) {
     std::size_t nl = text.find('\n', pos);
     std::string_view obj = std::string_view(text).substr(pos, nl == std::string::npos ? std::string::npos : nl - pos);
     if (obj.empty()) break;
-    crcs_of_object(cx, mod, obj);
+    crcs_of_object(report, obj, out);
     if (nl == std::string::npos) break;
     pos = nl + 1;
   }
+  return out;
+}
+
+void set_crcs(Model& model, Module& mod, const std::vector<SymverLine>& lines) {
+  for (const SymverLine& l : lines)
+    if (Symbol* sym = model.find_in(l.name, &mod)) {
+      sym->crc = l.crc;
+      sym->crc_valid = true;
+    }
 }
 
 }  // namespace modforge::modpost

@@ -30,7 +30,7 @@ struct DumpReader : SymversVisitor {
 }  // namespace
 
 void read_dump(Context& cx, const std::string& path) {
-  const std::string text = read_text_file(cx, path);
+  const std::string text = read_text_file(cx.report, path);
   DumpReader reader(cx);
   try {
     scan_symvers(text, path, reader);

@@ -41,22 +41,24 @@ void set_export_namespace(Context& cx, std::string_view name, std::string_view n
   s->ns = cx.model.keep(ns);
 }
 
-void export_from_relocation(Context& cx, Module& mod, const elf::ElfFile& elf, const elf::Symbol* label,
-                            std::string_view label_name, const elf::Symbol& sym, std::string_view sym_name,
-                            std::string_view tosec) {
+void export_from_relocation(Report& report, std::string_view modname, const elf::ElfFile& elf,
+                            const elf::Symbol* label, std::string_view label_name, const elf::Symbol& sym,
+                            std::string_view sym_name, std::string_view tosec,
+                            const std::function<void(DeclaredExport)>& declare) {
   constexpr std::string_view prefix = "__export_symbol_";
+  const std::string mod(modname);
   if (!starts_with(label_name, prefix)) {
-    cx.report.error(mod.name + ": .export_symbol section contains strange symbol '" + std::string(label_name) + "'\n");
+    report.error(mod + ": .export_symbol section contains strange symbol '" + std::string(label_name) + "'\n");
     return;
   }
   const std::string_view exported = label_name.substr(prefix.size());
   if (sym.binding != llvm::ELF::STB_GLOBAL && sym.binding != llvm::ELF::STB_WEAK) {
-    cx.report.error(mod.name + ": local symbol '" + std::string(exported) + "' was exported\n");
+    report.error(mod + ": local symbol '" + std::string(exported) + "' was exported\n");
     return;
   }
   if (exported != sym_name) {
-    cx.report.error(mod.name + ": .export_symbol section references '" + std::string(sym_name) +
-                    "', but it does not seem to be an export symbol\n");
+    report.error(mod + ": .export_symbol section references '" + std::string(sym_name) +
+                 "', but it does not seem to be an export symbol\n");
     return;
   }
   // the label's data: the licence string, then the namespace string
@@ -66,19 +68,19 @@ void export_from_relocation(Context& cx, Module& mod, const elf::ElfFile& elf, c
   if (license == "GPL") gpl = true;
   else if (license.empty()) gpl = false;
   else {
-    cx.report.error(mod.name + ": unknown license '" + std::string(license) + "' was specified for '" +
-                    std::string(sym_name) + "'\n");
+    report.error(mod + ": unknown license '" + std::string(license) + "' was specified for '" +
+                 std::string(sym_name) + "'\n");
     return;
   }
   std::string_view ns = license.size() < data.size() ? data.substr(license.size() + 1) : std::string_view{};
   ns = ns.substr(0, ns.find('\0'));
-  add_export(cx, sym_name, mod, gpl, ns, sym.type == llvm::ELF::STT_FUNC);
+  declare({std::string(sym_name), std::string(ns), gpl, sym.type == llvm::ELF::STT_FUNC});
   if (glob(".init.*", tosec))
-    cx.report.warn(mod.name + ": " + std::string(sym_name) +
-                   ": EXPORT_SYMBOL used for init symbol. Remove __init or EXPORT_SYMBOL.\n");
+    report.warn(mod + ": " + std::string(sym_name) +
+                ": EXPORT_SYMBOL used for init symbol. Remove __init or EXPORT_SYMBOL.\n");
   else if (glob(".exit.*", tosec))
-    cx.report.warn(mod.name + ": " + std::string(sym_name) +
-                   ": EXPORT_SYMBOL used for exit symbol. Remove __exit or EXPORT_SYMBOL.\n");
+    report.warn(mod + ": " + std::string(sym_name) +
+                ": EXPORT_SYMBOL used for exit symbol. Remove __exit or EXPORT_SYMBOL.\n");
 }
 
 }  // namespace modforge::modpost

@@ -4,6 +4,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <memory>
+
 #include "core/atomic_file.h"
 #include "modpost/context.h"
 
@@ -28,11 +30,11 @@ struct Fd {
 
 }  // namespace
 
-std::string read_text_file(Context& cx, const std::string& path) {
+std::string read_text_file(Report& report, const std::string& path) {
   Fd f{::open(path.c_str(), O_RDONLY | O_CLOEXEC)};
-  if (f.fd < 0) cx.report.die(perror_text(path, errno));
+  if (f.fd < 0) report.die(perror_text(path, errno));
   struct stat st;
-  if (::fstat(f.fd, &st) < 0) cx.report.die(perror_text(path, errno));
+  if (::fstat(f.fd, &st) < 0) report.die(perror_text(path, errno));
   // The real loop reads st_size bytes; a read error (a directory: EISDIR) is fatal.
   std::string buf(static_cast<std::size_t>(st.st_size), '\0');
   std::size_t got = 0;
@@ -40,7 +42,7 @@ std::string read_text_file(Context& cx, const std::string& path) {
     ssize_t n = ::read(f.fd, buf.data() + got, buf.size() - got);
     if (n < 0) {
       if (errno == EINTR) continue;
-      cx.report.die(perror_text(path, errno));
+      report.die(perror_text(path, errno));
     }
     if (n == 0) break;  // the file shrank: the rest stays NUL, as the real buffer would read
     got += static_cast<std::size_t>(n);
@@ -60,22 +62,28 @@ void write_buf(Context& cx, const std::string& path, std::string_view bytes) {
   }
 }
 
-void write_if_changed(Context& cx, const std::string& path, std::string_view bytes) {
+namespace {
+
+bool same_content(const std::string& path, std::string_view bytes) {
   Fd f{::open(path.c_str(), O_RDONLY | O_CLOEXEC)};
-  if (f.fd >= 0) {
-    struct stat st;
-    if (::fstat(f.fd, &st) == 0 && S_ISREG(st.st_mode) && static_cast<std::size_t>(st.st_size) == bytes.size()) {
-      std::string old(bytes.size(), '\0');
-      std::size_t got = 0;
-      while (got < old.size()) {
-        ssize_t n = ::read(f.fd, old.data() + got, old.size() - got);
-        if (n <= 0) break;
-        got += static_cast<std::size_t>(n);
-      }
-      if (got == old.size() && old == bytes) return;
-    }
+  if (f.fd < 0) return false;
+  struct stat st;
+  if (::fstat(f.fd, &st) != 0 || !S_ISREG(st.st_mode) || static_cast<std::size_t>(st.st_size) != bytes.size())
+    return false;
+  std::unique_ptr<char[]> old(new char[bytes.size() + 1]);
+  std::size_t got = 0;
+  while (got < bytes.size()) {
+    ssize_t n = ::read(f.fd, old.get() + got, bytes.size() - got);
+    if (n <= 0) break;
+    got += static_cast<std::size_t>(n);
   }
-  write_buf(cx, path, bytes);
+  return got == bytes.size() && std::string_view(old.get(), got) == bytes;
+}
+
+}  // namespace
+
+void write_if_changed(Context& cx, const std::string& path, std::string_view bytes) {
+  if (!same_content(path, bytes)) write_buf(cx, path, bytes);
 }
 
 }  // namespace modforge::modpost

@@ -2,6 +2,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <vector>
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -16,18 +17,89 @@ namespace {
 using Ehdr = llvm::object::ELF64LE::Ehdr;
 using Shdr = llvm::object::ELF64LE::Shdr;
 
-// grab_file(): open, fstat, mmap.  The errno a failure leaves is what the real tool
-// prints: mmap refuses empty files (EINVAL) and anything but a regular file (ENODEV).
-int grab_errno(const std::string& path) {
-  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return errno;
-  struct stat st;
+// grab_file(): open, fstat, mmap -- here a read, with the errno a failure of the real
+// steps leaves: mmap refuses empty files (EINVAL) and anything but a regular file (ENODEV).
+struct Grabbed {
   int err = 0;
-  if (::fstat(fd, &st) < 0) err = errno;
-  else if (!S_ISREG(st.st_mode) && !S_ISBLK(st.st_mode)) err = ENODEV;
-  else if (st.st_size == 0) err = EINVAL;
+  std::unique_ptr<char[]> data;
+  std::size_t size = 0;
+};
+
+bool read_range(int fd, char* to, uint64_t off, uint64_t len) {
+  while (len) {
+    const ssize_t n = ::pread(fd, to, len, static_cast<off_t>(off));
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return false;
+    to += n;
+    off += static_cast<uint64_t>(n);
+    len -= static_cast<uint64_t>(n);
+  }
+  return true;
+}
+
+// Reads the parts of an x86-64 object modpost looks at: everything but the DWARF sections
+// and the relocations that apply to them, which are most of a kernel object and which the
+// real tool never touches either.  The buffer has the file's size; what is not read is
+// never written, so its pages cost nothing.  Anything unexpected: the whole file.
+bool read_sparse(int fd, char* buf, std::size_t size) {
+  if (size < sizeof(Ehdr) || !read_range(fd, buf, 0, sizeof(Ehdr))) return false;
+  Ehdr h;
+  std::memcpy(&h, buf, sizeof h);
+  if (std::memcmp(h.e_ident, llvm::ELF::ElfMagic, 4) != 0 || h.e_ident[llvm::ELF::EI_CLASS] != llvm::ELF::ELFCLASS64 ||
+      h.e_ident[llvm::ELF::EI_DATA] != llvm::ELF::ELFDATA2LSB || h.e_shentsize != sizeof(Shdr) || h.e_shnum == 0 ||
+      h.e_shstrndx >= h.e_shnum || h.e_shoff > size || (size - h.e_shoff) / sizeof(Shdr) < h.e_shnum)
+    return false;
+  const uint64_t table = uint64_t{h.e_shnum} * sizeof(Shdr);
+  if (!read_range(fd, buf + h.e_shoff, h.e_shoff, table)) return false;
+  std::vector<Shdr> sh(h.e_shnum);
+  std::memcpy(sh.data(), buf + h.e_shoff, table);
+  auto fits = [&](const Shdr& s) {
+    return s.sh_type == llvm::ELF::SHT_NOBITS || (s.sh_offset <= size && s.sh_size <= size - s.sh_offset);
+  };
+  for (const Shdr& s : sh)
+    if (!fits(s)) return false;
+  const Shdr& names = sh[h.e_shstrndx];
+  if (!read_range(fd, buf + names.sh_offset, names.sh_offset, names.sh_size)) return false;
+  const std::string_view strtab(buf + names.sh_offset, names.sh_size);
+  auto is_debug = [&](const Shdr& s) {
+    if (s.sh_name >= strtab.size()) return false;
+    return strtab.compare(s.sh_name, 6, ".debug") == 0;
+  };
+  for (const Shdr& s : sh) {
+    if (s.sh_type == llvm::ELF::SHT_NOBITS || s.sh_size == 0 || is_debug(s)) continue;
+    if ((s.sh_type == llvm::ELF::SHT_RELA || s.sh_type == llvm::ELF::SHT_REL) && s.sh_info < sh.size() &&
+        is_debug(sh[s.sh_info]))
+      continue;
+    if (!read_range(fd, buf + s.sh_offset, s.sh_offset, s.sh_size)) return false;
+  }
+  return true;
+}
+
+Grabbed grab(const std::string& path) {
+  Grabbed g;
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    g.err = errno;
+    return g;
+  }
+  struct stat st;
+  if (::fstat(fd, &st) < 0) g.err = errno;
+  else if (!S_ISREG(st.st_mode) && !S_ISBLK(st.st_mode)) g.err = ENODEV;
+  else if (st.st_size == 0) g.err = EINVAL;
+  else {
+    g.size = static_cast<std::size_t>(st.st_size);
+    g.data.reset(new char[g.size]);
+    if (!read_sparse(fd, g.data.get(), g.size) && !read_range(fd, g.data.get(), 0, g.size)) {
+      // a file shorter than fstat said: what could be read, the rest as zeros
+      std::memset(g.data.get(), 0, g.size);
+      std::size_t got = 0;
+      for (ssize_t n; got < g.size && (n = ::pread(fd, g.data.get() + got, g.size - got, static_cast<off_t>(got))) > 0;)
+        got += static_cast<std::size_t>(n);
+      if (got == 0) g.err = EIO;
+    }
+  }
   ::close(fd);
-  return err;
+  return g;
 }
 
 std::string dec(uint64_t v) { return std::to_string(v); }
@@ -41,23 +113,17 @@ T read_at(std::string_view bytes, uint64_t off) {
 
 }  // namespace
 
-std::optional<OpenObject> open_object(Context& cx, const std::string& path) {
-  Report& rep = cx.report;
-  if (int err = grab_errno(path)) {
-    std::string msg = path + ": " + std::strerror(err);
+std::optional<OpenObject> open_object(const Context& cx, Report& rep, const std::string& path) {
+  Grabbed g = grab(path);
+  if (g.err) {
+    std::string msg = path + ": " + std::strerror(g.err);
     if (cx.opts.ignore_missing_files) {
       rep.raw(msg + " (ignored)\n");
       return std::nullopt;
     }
     rep.die(msg + "\n");
   }
-  Input input;
-  try {
-    input = Input::from_path(path);
-  } catch (const Error& e) {
-    rep.die(std::string(e.what()) + "\n");
-  }
-  const std::string_view bytes = input.bytes();
+  const std::string_view bytes(g.data.get(), g.size);
   if (bytes.size() < sizeof(Ehdr)) return std::nullopt;  // "assume this is an empty .o file"
   const Ehdr hdr = read_at<Ehdr>(bytes, 0);
   if (std::memcmp(hdr.e_ident, llvm::ELF::ElfMagic, 4) != 0) return std::nullopt;
@@ -118,7 +184,7 @@ std::optional<OpenObject> open_object(Context& cx, const std::string& path) {
 
   try {
     elf::ElfFile elf = elf::ElfFile::from_bytes(bytes, path);
-    return OpenObject{std::move(input), std::move(elf)};
+    return OpenObject{std::move(g.data), std::move(elf)};
   } catch (const Error& e) {
     rep.fatal(std::string(e.what()) + "\n");
   }

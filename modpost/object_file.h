@@ -7,18 +7,19 @@
 #include <string>
 
 #include "core/elf.h"
-#include "core/input.h"
+#include <memory>
 #include "modpost/context.h"
 
 namespace modforge::modpost {
 
 struct OpenObject {
-  Input input;
+  std::unique_ptr<char[]> bytes;  // the whole file, read (not mapped: two threads read
+                                  // objects at once, and mappings would serialise them)
   elf::ElfFile elf;
 };
 
 // nullopt: the real tool skips the file without a word (or with "(ignored)" under -n).
-std::optional<OpenObject> open_object(Context& cx, const std::string& path);
+std::optional<OpenObject> open_object(const Context& cx, Report& rep, const std::string& path);
 
 // Symbol data as sym_get_data() reads it: the bytes of the symbol's section from its
 // value on; empty when that lies outside the file (NOBITS, reserved indices).

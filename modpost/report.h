@@ -46,6 +46,9 @@ public:
     throw Fatal();
   }
 
+  // Another report's errors count as this one's (its text is copied with raw()).
+  void mark_failed() { failed_ = true; }
+
   const std::string& text() const { return text_; }
   bool failed() const { return failed_; }
 

@@ -16,7 +16,7 @@ namespace {
 void run_stages(Context& cx) {
   const Options& o = cx.opts;
   for (const std::string& d : o.dumps) read_dump(cx, d);
-  for (const std::string& obj : o.objects) read_object(cx, obj);
+  read_objects(cx, o.objects);
   if (o.files_source) read_object_list(cx, *o.files_source);
 
   if (cx.rules.check_before_writing) {

@@ -6,7 +6,7 @@
 #include <vector>
 
 #include "core/error.h"
-#include "modpost/exports.h"
+#include "modpost/object.h"
 #include "modpost/secmismatch_rules.h"
 
 namespace modforge::modpost {

@@ -13,7 +13,12 @@ namespace modforge {
 template <typename V, typename KeyOf>
 class HashIndex {
 public:
-  explicit HashIndex(std::size_t capacity_hint = 1024) { rehash(round_up(capacity_hint * 2)); }
+  // The table grows when it would be fuller than max_load_percent: 50 keeps probes short,
+  // a higher value trades a few probes for memory.
+  explicit HashIndex(std::size_t capacity_hint = 1024, unsigned max_load_percent = 50)
+      : max_load_percent_(max_load_percent) {
+    rehash(round_up(capacity_hint * 100 / max_load_percent_));
+  }
 
   const V* find(std::string_view key) const {
     const std::uint32_t h = hash(key);
@@ -26,7 +31,7 @@ public:
 
   // Inserts v, or replaces the value with the same key.
   void put(V v) {
-    if ((size_ + 1) * 2 > slots_.size()) rehash(slots_.size() * 2);
+    if ((size_ + 1) * 100 > slots_.size() * max_load_percent_) rehash(slots_.size() * 2);
     const std::string_view key = KeyOf()(v);
     const std::uint32_t h = hash(key);
     for (std::size_t i = h & mask_;; i = (i + 1) & mask_) {
@@ -67,6 +72,7 @@ private:
       if (s.value) put(s.value);
   }
 
+  unsigned max_load_percent_;
   std::vector<Slot> slots_;
   std::size_t mask_ = 0;
   std::size_t size_ = 0;

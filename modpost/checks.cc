@@ -36,7 +36,8 @@ void check_modname_len(Context& cx, const Module& mod) {
 }
 
 void mark_whitelisted_exports(Context& cx, const std::string& path) {
-  const std::string text = read_text_file(cx.report, path);
+  const TextFile file = read_text_file(cx.report, path);
+  const std::string_view text = file.text;
   std::size_t pos = 0;
   for (;;) {  // strsep(): the piece after the last "\n" counts too
     const std::size_t nl = text.find('\n', pos);

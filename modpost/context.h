@@ -1,5 +1,6 @@
 // One modpost run's state, passed to each stage instead of the real tool's globals.
 #pragma once
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -26,7 +27,11 @@ struct Context {
 
 // read_text_file(): the whole file, cut at its first NUL as the real C string is; on
 // failure perror(path) and exit 1.
-std::string read_text_file(Report& report, const std::string& path);
+struct TextFile {
+  std::unique_ptr<char[]> data;
+  std::string_view text;
+};
+TextFile read_text_file(Report& report, const std::string& path);
 
 // write_buf(): nothing once an error has been reported; otherwise the file is replaced
 // atomically, and a failure is perror(path) and exit 1.

@@ -1,6 +1,7 @@
 #include "modpost/crcs.h"
 
 #include <climits>
+#include <cstring>
 
 namespace modforge::modpost {
 
@@ -49,10 +50,17 @@ void crcs_of_object(Report& report, std::string_view object, std::vector<SymverL
     report.error(cmd_file.substr(0, kPathMax - 1) + ": too long path was truncated\n");
     return;
   }
-  const std::string text = read_text_file(report, cmd_file);
+  const TextFile file = read_text_file(report, cmd_file);
+  const std::string_view text = file.text;
   constexpr std::string_view marker = "\n#SYMVER ";
   std::size_t p = 0;
-  while ((p = text.find(marker, p)) != std::string::npos) {
+  // memmem: a .cmd file is mostly dependency lines, scanned fastest for the whole marker
+  auto next = [&](std::size_t from) -> std::size_t {
+    if (from >= text.size()) return std::string_view::npos;
+    const void* hit = ::memmem(text.data() + from, text.size() - from, marker.data(), marker.size());
+    return hit ? static_cast<std::size_t>(static_cast<const char*>(hit) - text.data()) : std::string_view::npos;
+  };
+  while ((p = next(p)) != std::string::npos) {
     const std::size_t name = p + marker.size();
     const std::size_t space = text.find(' ', name);
     if (space == std::string::npos) break;
@@ -60,7 +68,7 @@ void crcs_of_object(Report& report, std::string_view object, std::vector<SymverL
     if (p >= text.size() || !is_digit(text[p])) continue;
     const unsigned long crc = parse_number(text, p);
     if (p >= text.size() || text[p] != '\n') continue;
-    out.push_back({text.substr(name, space - name), static_cast<uint32_t>(crc)});
+    out.push_back({std::string(text.substr(name, space - name)), static_cast<uint32_t>(crc)});
   }
 }
 
@@ -73,7 +81,8 @@ std::vector<SymverLine> read_symver_lines(Report& report, const std::string& mod
     report.error(objlist.substr(0, kPathMax - 1) + ": too long path was truncated\n");
     return out;
   }
-  const std::string text = read_text_file(report, objlist);
+  const TextFile file = read_text_file(report, objlist);
+  const std::string_view text = file.text;
   // strsep() over "\n": the list ends at its first empty line
   std::size_t pos = 0;
   while (pos <= text.size()) {

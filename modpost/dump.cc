@@ -30,7 +30,8 @@ struct DumpReader : SymversVisitor {
 }  // namespace
 
 void read_dump(Context& cx, const std::string& path) {
-  const std::string text = read_text_file(cx.report, path);
+  const TextFile file = read_text_file(cx.report, path);
+  const std::string_view text = file.text;
   DumpReader reader(cx);
   try {
     scan_symvers(text, path, reader);

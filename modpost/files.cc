@@ -30,25 +30,28 @@ struct Fd {
 
 }  // namespace
 
-std::string read_text_file(Report& report, const std::string& path) {
+TextFile read_text_file(Report& report, const std::string& path) {
   Fd f{::open(path.c_str(), O_RDONLY | O_CLOEXEC)};
   if (f.fd < 0) report.die(perror_text(path, errno));
   struct stat st;
   if (::fstat(f.fd, &st) < 0) report.die(perror_text(path, errno));
   // The real loop reads st_size bytes; a read error (a directory: EISDIR) is fatal.
-  std::string buf(static_cast<std::size_t>(st.st_size), '\0');
+  const std::size_t size = static_cast<std::size_t>(st.st_size);
+  TextFile t;
+  t.data.reset(new char[size + 1]);
   std::size_t got = 0;
-  while (got < buf.size()) {
-    ssize_t n = ::read(f.fd, buf.data() + got, buf.size() - got);
+  while (got < size) {
+    ssize_t n = ::read(f.fd, t.data.get() + got, size - got);
     if (n < 0) {
       if (errno == EINTR) continue;
       report.die(perror_text(path, errno));
     }
-    if (n == 0) break;  // the file shrank: the rest stays NUL, as the real buffer would read
+    if (n == 0) break;  // the file shrank: the real buffer's rest is never read (the NUL below)
     got += static_cast<std::size_t>(n);
   }
-  if (auto nul = buf.find('\0'); nul != std::string::npos) buf.resize(nul);
-  return buf;
+  t.data[got] = '\0';
+  t.text = std::string_view(t.data.get(), std::strlen(t.data.get()));
+  return t;
 }
 
 void write_buf(Context& cx, const std::string& path, std::string_view bytes) {

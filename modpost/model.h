@@ -87,7 +87,9 @@ private:
   std::pmr::monotonic_buffer_resource arena_{1 << 16};
   std::deque<Module> modules_;
   std::deque<Symbol> symbols_;
-  HashIndex<Symbol*, NameOf> exports_{4096};
+  // a vmlinux Module.symvers holds some 25,000 exports: a fuller table keeps modpost's
+  // peak memory at the real tool's
+  HashIndex<Symbol*, NameOf> exports_{4096, 80};
   HashIndex<Module*, ModNameOf> module_index_{256};
 };
 

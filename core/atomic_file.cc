@@ -52,6 +52,11 @@ AtomicFile::AtomicFile(std::string path) : path_(std::move(path)) {
       return;
     }
   }
+  open_temp();
+  if (exists) ::fchmod(fd_, st.st_mode & 07777);
+}
+
+void AtomicFile::open_temp() {
   for (int attempt = 0;; ++attempt) {
     tmp_ = temp_name(path_);
     fd_ = ::open(tmp_.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
@@ -62,7 +67,6 @@ AtomicFile::AtomicFile(std::string path) : path_(std::move(path)) {
     tmp_.clear();
     throw Error(errno_message(path_, err));
   }
-  if (exists) ::fchmod(fd_, st.st_mode & 07777);
 }
 
 AtomicFile::~AtomicFile() {
@@ -83,16 +87,7 @@ void AtomicFile::commit() {
     }
     // no /proc, or the name appeared meanwhile: the temporary-and-rename way
     unnamed_ = false;
-    for (int attempt = 0;; ++attempt) {
-      tmp_ = temp_name(path_);
-      fd_ = ::open(tmp_.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
-      if (fd_ >= 0 || errno != EEXIST || attempt == 100) break;
-    }
-    if (fd_ < 0) {
-      int err = errno;
-      tmp_.clear();
-      throw Error(errno_message(path_, err));
-    }
+    open_temp();
     write_all(fd_, data_, path_);
   }
   int rc = ::close(fd_);

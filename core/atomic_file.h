@@ -22,6 +22,7 @@ public:
   const std::string& path() const { return path_; }
 
 private:
+  void open_temp();  // a fresh name beside path_ (O_EXCL), as tmp_ and fd_
   std::string path_;
   std::string tmp_;  // empty when writing in place
   bool unnamed_ = false;  // an O_TMPFILE, linked to path_ on commit

@@ -38,6 +38,10 @@ import subprocess
 import sys
 import time
 
+# the helpers the genksyms benchmark driver already has
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from measure import digest, first_diff, loadavg  # noqa: E402
+
 TIME_TARGET = 0.5
 FIXED_ROOT = "/tmp/modforge-modpost-corpus/"
 
@@ -63,18 +67,8 @@ def sha256_file(path):
     return h.hexdigest()
 
 
-def digest(data):
-    return None if data is None else hashlib.sha256(data).hexdigest()
 
 
-def first_diff(a, b):
-    if a is None or b is None:
-        return "missing (ours)" if a is None else "missing (real)"
-    al, bl = a.split(b"\n"), b.split(b"\n")
-    for i, (x, y) in enumerate(zip(al, bl)):
-        if x != y:
-            return f"line {i + 1}: ours {x[:120]!r} real {y[:120]!r}"
-    return f"ours {len(al)} lines, real {len(bl)} lines"
 
 
 def files_under(top, recursive=True):
@@ -91,12 +85,6 @@ def files_under(top, recursive=True):
     return out
 
 
-def loadavg():
-    try:
-        with open("/proc/loadavg") as f:
-            return " ".join(f.read().split()[:3])
-    except OSError:
-        return "?"
 
 
 # ---------------------------------------------------------------------------

@@ -107,18 +107,8 @@ if [ ${#inputs[@]} -eq 0 ]; then
   shopt -u nullglob
 fi
 
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/modpost-bench.XXXXXX")
-pypid=
-# shellcheck disable=SC2317  # invoked by the trap
-cleanup() {
-  if [ -n "$pypid" ]; then kill "$pypid" 2>/dev/null || true; wait "$pypid" 2>/dev/null || true; fi
-  if [ "$keep" = 1 ]; then echo "modpost-bench: temp dir kept: $tmp" >&2
-  else rm -rf "$tmp" 2>/dev/null || { sleep 1; rm -rf "$tmp"; }; fi
-}
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
-mkdir -p "$tmp/corpus" "$tmp/run"
+source "$(dirname "${BASH_SOURCE[0]}")/bench-lib.sh"
+bench_workdir modpost-bench
 
 corpus_args=()
 if [[ ,$parts, == *,corpus,* || ,$parts, == *,large,* ]]; then

@@ -1,5 +1,9 @@
 #include "core/kernel.h"
 
+#include <cstdlib>
+
+#include "core/fd_io.h"
+
 namespace modforge {
 
 bool take_kernel_option(std::vector<std::string>& args, const char* env, Kernel& kernel, std::string& error) {
@@ -25,6 +29,13 @@ bool take_kernel_option(std::vector<std::string>& args, const char* env, Kernel&
     return false;
   }
   return true;
+}
+
+bool select_kernel(std::vector<std::string>& args, Kernel& kernel) {
+  std::string bad;
+  if (take_kernel_option(args, std::getenv("MODFORGE_KERNEL"), kernel, bad)) return true;
+  write_all(2, args[0] + ": " + bad + "\n");
+  return false;
 }
 
 }  // namespace modforge

@@ -23,4 +23,8 @@ inline std::optional<Kernel> parse_kernel(std::string_view s) {
 // caller set it.  Returns false with a message in `error` for an unknown version.
 bool take_kernel_option(std::vector<std::string>& args, const char* env, Kernel& kernel, std::string& error);
 
+// take_kernel_option() for a tool's main(): MODFORGE_KERNEL from the environment; on a bad
+// value prints "<argv0>: <message>" on standard error and returns false (exit 1).
+bool select_kernel(std::vector<std::string>& args, Kernel& kernel);
+
 }  // namespace modforge

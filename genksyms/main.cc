@@ -1,6 +1,5 @@
 // genksyms: a drop-in for the kernel's scripts/genksyms/genksyms (6.1 and 6.12).
 #include <cstdio>
-#include <cstdlib>
 #include <unistd.h>
 
 #include "core/error.h"
@@ -13,11 +12,7 @@ int main(int argc, char** argv) {
   using namespace modforge;
   std::vector<std::string> args(argv, argv + argc);
   Kernel kernel = Kernel::v6_12;
-  std::string bad;
-  if (!take_kernel_option(args, std::getenv("MODFORGE_KERNEL"), kernel, bad)) {
-    write_all(2, args[0] + ": " + bad + "\n");
-    return 1;
-  }
+  if (!select_kernel(args, kernel)) return 1;
   genksyms::Streams io;
   int rc;
   try {

@@ -1,5 +1,4 @@
 // modpost: a drop-in for the kernel's scripts/mod/modpost (6.1 and 6.12).
-#include <cstdlib>
 #include <unistd.h>
 
 #include "core/error.h"
@@ -11,11 +10,7 @@ int main(int argc, char** argv) {
   using namespace modforge;
   std::vector<std::string> args(argv, argv + argc);
   Kernel kernel = modpost::detect_kernel();
-  std::string bad;
-  if (!take_kernel_option(args, std::getenv("MODFORGE_KERNEL"), kernel, bad)) {
-    write_all(2, args[0] + ": " + bad + "\n");
-    return 1;
-  }
+  if (!select_kernel(args, kernel)) return 1;
   modpost::Streams io;
   int rc;
   try {

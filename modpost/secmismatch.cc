@@ -242,19 +242,24 @@ private:
     const uint32_t tsecndx = symbol_section(elf_, sym);
     const bool black = match_any(tosec, check.bad_tosec);
     if (!black && is_executable_61(tsecndx))
-      report_.raw(cat({"The relocation at ", at, " references\nsection \"", tosec,
-                       "\" which is not in the list of\n"
-                       "authorized sections.  If you're adding a new section\n"
-                       "and/or if this reference is valid, add \"",
-                       tosec,
-                       "\" to the\n"
-                       "list of authorized sections to jump to on fault.\n"
-                       "This can be achieved by adding \"",
-                       tosec, "\" to \nOTHER_TEXT_SECTIONS in scripts/mod/modpost.c.\n"}));
+      report_.raw(unauthorized_text(at, tosec, "to \n"));
     if (black)
       report_.fatal(blacklisted_text(at, tosec));
     else if (!is_executable_61(tsecndx))
       report_.error(cat({at, " references non-executable section '", tosec, "'\n"}));
+  }
+
+  // 6.1 prints "to \n" (its message is split after a space), 6.12 "to\n"
+  static std::string unauthorized_text(std::string_view at, std::string_view tosec, std::string_view to_nl) {
+    return cat({"The relocation at ", at, " references\nsection \"", tosec,
+                "\" which is not in the list of\n"
+                "authorized sections.  If you're adding a new section\n"
+                "and/or if this reference is valid, add \"",
+                tosec,
+                "\" to the\n"
+                "list of authorized sections to jump to on fault.\n"
+                "This can be achieved by adding \"",
+                tosec, "\" ", to_nl, "OTHER_TEXT_SECTIONS in scripts/mod/modpost.c.\n"});
   }
 
   std::string blacklisted_text(std::string_view at, std::string_view tosec) const {
@@ -299,15 +304,7 @@ private:
     if (match_any(tosec, check.bad_tosec))
       report_.fatal(blacklisted_text(at, tosec));
     else if (tsecndx < elf_.sections().size() && (elf_.sections()[tsecndx].flags & ELF::SHF_EXECINSTR))
-      report_.warn(cat({"The relocation at ", at, " references\nsection \"", tosec,
-                        "\" which is not in the list of\n"
-                        "authorized sections.  If you're adding a new section\n"
-                        "and/or if this reference is valid, add \"",
-                        tosec,
-                        "\" to the\n"
-                        "list of authorized sections to jump to on fault.\n"
-                        "This can be achieved by adding \"",
-                        tosec, "\" to\nOTHER_TEXT_SECTIONS in scripts/mod/modpost.c.\n"}));
+      report_.warn(unauthorized_text(at, tosec, "to\n"));
     else
       report_.error(cat({at, " references non-executable section '", tosec, "'\n"}));
   }

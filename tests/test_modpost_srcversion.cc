@@ -162,6 +162,21 @@ protected:
     std::string want;
     Outcome r = real("svone", want);
     Ours got = ours(tree(), dir() + "/svone");
+    if (r.exit_code >= 128) {
+      // 6.1 frees a moved pointer here: which check glibc trips (its message, the signal)
+      // depends on heap bytes that the random temporary paths change from run to run.
+      // What is fixed: modpost's own messages, then death.
+      auto modpost_lines = [](const std::string& e) {
+        std::string keep;
+        std::istringstream in(e);
+        for (std::string l; std::getline(in, l);)
+          if (l.rfind("WARNING: modpost: ", 0) == 0 || l.rfind("ERROR: modpost: ", 0) == 0) keep += l + "\n";
+        return keep;
+      };
+      EXPECT_EQ(modpost_lines(got.messages), modpost_lines(r.err)) << what;
+      EXPECT_GE(got.exit_code, 128) << what << "\n" << r.err;
+      return;
+    }
     EXPECT_EQ(got.messages, r.err) << what;
     EXPECT_EQ(got.exit_code, r.exit_code) << what << "\n" << r.err;
     if (r.exit_code == 0) {

@@ -9,6 +9,8 @@
 
 #include <filesystem>
 #include <random>
+#include <sstream>
+#include <string>
 
 #include "core/elf.h"
 #include "modpost/srcversion.h"

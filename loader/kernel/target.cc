@@ -1,0 +1,267 @@
+#include "loader/kernel/target.h"
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "core/error.h"
+#include "core/input.h"
+#include "core/symvers.h"
+#include "loader/module/kofile.h"
+
+namespace modforge::loader::kernel {
+
+namespace fs = std::filesystem;
+
+const Rules& rules_for(Kernel k) {
+  static const Rules v61{Kernel::v6_1, false, false};
+  static const Rules v612{Kernel::v6_12, true, true};
+  return k == Kernel::v6_1 ? v61 : v612;
+}
+
+std::optional<Kernel> kernel_of_release(std::string_view release) {
+  auto starts = [&](std::string_view p) {
+    return release.substr(0, p.size()) == p &&
+           (release.size() == p.size() || release[p.size()] == '.' || release[p.size()] == '-');
+  };
+  if (starts("6.12")) return Kernel::v6_12;
+  if (starts("6.1")) return Kernel::v6_1;
+  return std::nullopt;
+}
+
+namespace {
+
+std::optional<std::string> read_text(const fs::path& p) {
+  std::error_code ec;
+  if (!fs::is_regular_file(p, ec)) return std::nullopt;
+  Input in = Input::from_path(p.string());
+  return std::string(in.bytes());
+}
+
+std::string trim(std::string s) {
+  while (!s.empty() && (s.back() == '\n' || s.back() == ' ' || s.back() == '\r')) s.pop_back();
+  return s;
+}
+
+// CONFIG_X=y / =m / "string"; absent or "is not set" -> empty.
+std::unordered_map<std::string, std::string> parse_config(std::string_view text) {
+  std::unordered_map<std::string, std::string> m;
+  std::size_t pos = 0;
+  while (pos < text.size()) {
+    std::size_t end = text.find('\n', pos);
+    if (end == std::string_view::npos) end = text.size();
+    std::string_view line = text.substr(pos, end - pos);
+    pos = end + 1;
+    if (line.substr(0, 7) != "CONFIG_") continue;
+    std::size_t eq = line.find('=');
+    if (eq == std::string_view::npos) continue;
+    m.emplace(std::string(line.substr(0, eq)), std::string(line.substr(eq + 1)));
+  }
+  return m;
+}
+
+fs::path oracle_cache() {
+  if (const char* c = std::getenv("ORACLE_CACHE"); c && *c) return c;
+  if (const char* h = std::getenv("HOME"); h && *h) return fs::path(h) / ".cache/modforge-oracle";
+  return {};
+}
+
+bool is_modules_dir(const fs::path& p) {
+  std::error_code ec;
+  return fs::is_regular_file(p / "modules.order", ec) || fs::is_directory(p / "kernel", ec);
+}
+
+// The .gnu.linkonce.this_module size of the first shipped module that can be read.
+bool this_module_size_from(const fs::path& dir, Target& t) {
+  auto order = read_text(dir / "modules.order");
+  if (!order) return false;
+  std::istringstream lines(*order);
+  std::string rel;
+  int tries = 0;
+  while (std::getline(lines, rel) && tries < 20) {
+    if (rel.empty()) continue;
+    for (const char* ext : {"", ".xz", ".zst", ".gz"}) {
+      fs::path p = dir / (rel + ext);
+      std::error_code ec;
+      if (!fs::is_regular_file(p, ec)) continue;
+      ++tries;
+      try {
+        KoFile ko = KoFile::open(p.string());
+        if (const elf::Section* s = ko.elf().section(".gnu.linkonce.this_module")) {
+          t.this_module_size = s->size;
+          t.this_module_size_from = p.string();
+          return true;
+        }
+      } catch (const Error&) {
+      }
+    }
+  }
+  return false;
+}
+
+void exports_from_symvers(std::string_view text, const std::string& path, ExportTable& out) {
+  SymversFile f = parse_symvers(text, path);
+  for (const SymversEntry& e : f.entries) {
+    if (e.module != "vmlinux") continue;
+    Export x;
+    x.crc = e.crc;
+    x.has_crc = true;
+    x.gpl_only = e.gpl_only;
+    x.ns = std::string(e.ns);
+    out[std::string(e.symbol)] = std::move(x);
+  }
+}
+
+// System.map: every __ksymtab_<sym> is an export; GPL-only when it lies between
+// __start___ksymtab_gpl and __stop___ksymtab_gpl.  It carries no CRC.
+void exports_from_system_map(std::string_view text, ExportTable& out) {
+  struct Line { uint64_t addr; std::string_view name; };
+  std::vector<Line> ks;
+  uint64_t gpl_start = 0, gpl_stop = 0;
+  std::size_t pos = 0;
+  while (pos < text.size()) {
+    std::size_t end = text.find('\n', pos);
+    if (end == std::string_view::npos) end = text.size();
+    std::string_view line = text.substr(pos, end - pos);
+    pos = end + 1;
+    std::size_t s1 = line.find(' '), s2 = s1 == std::string_view::npos ? s1 : line.find(' ', s1 + 1);
+    if (s2 == std::string_view::npos) continue;
+    uint64_t addr = std::strtoull(std::string(line.substr(0, s1)).c_str(), nullptr, 16);
+    std::string_view name = line.substr(s2 + 1);
+    if (name == "__start___ksymtab_gpl") gpl_start = addr;
+    else if (name == "__stop___ksymtab_gpl") gpl_stop = addr;
+    else if (name.substr(0, 10) == "__ksymtab_") ks.push_back({addr, name.substr(10)});
+  }
+  for (const Line& l : ks) {
+    Export x;
+    x.gpl_only = l.addr >= gpl_start && l.addr < gpl_stop;
+    out[std::string(l.name)] = std::move(x);
+  }
+}
+
+// modules.builtin: "kernel/dir/name.ko" per line -> name, with '-' as '_'.
+void builtin_modules_from(std::string_view text, Target& t) {
+  std::size_t pos = 0;
+  while (pos < text.size()) {
+    std::size_t end = text.find('\n', pos);
+    if (end == std::string_view::npos) end = text.size();
+    std::string_view e = text.substr(pos, end - pos);
+    pos = end + 1;
+    std::size_t slash = e.rfind('/');
+    if (slash != std::string_view::npos) e.remove_prefix(slash + 1);
+    if (e.size() > 3 && e.substr(e.size() - 3) == ".ko") e.remove_suffix(3);
+    if (e.empty()) continue;
+    std::string n(e);
+    for (char& c : n)
+      if (c == '-') c = '_';
+    t.builtin_modules.insert(std::move(n));
+  }
+}
+
+}  // namespace
+
+Target load_target(const std::string& tree_arg, std::optional<Kernel> version, const std::string& modules_dir) {
+  fs::path tree(tree_arg);
+  std::error_code ec;
+  if (!fs::is_directory(tree, ec)) throw Error(tree_arg + ": " + "No such directory");
+  Target t;
+  std::optional<std::string> config, symvers, sysmap;
+  std::string symvers_path;
+  fs::path mods;
+  if (fs::is_regular_file(tree / "Module.symvers", ec)) {
+    // UTS_RELEASE is what vermagic.h uses; Debian's kernel.release holds the upstream
+    // version (6.1.192) instead.
+    if (auto uts = read_text(tree / "include/generated/utsrelease.h")) {
+      std::size_t q = uts->find('"');
+      if (q != std::string::npos) t.release = uts->substr(q + 1, uts->find('"', q + 1) - q - 1);
+    }
+    if (t.release.empty()) {
+      auto rel = read_text(tree / "include/config/kernel.release");
+      if (!rel) throw Error(tree_arg + ": no include/generated/utsrelease.h or include/config/kernel.release");
+      t.release = trim(*rel);
+    }
+    config = read_text(tree / ".config");
+    symvers_path = (tree / "Module.symvers").string();
+    symvers = read_text(symvers_path);
+  } else {
+    fs::path root;  // the directory holding boot/ and lib/modules/
+    if (is_modules_dir(tree)) {
+      mods = tree;
+      t.release = fs::absolute(tree).lexically_normal().filename().string();
+      if (t.release.empty()) t.release = fs::absolute(tree).lexically_normal().parent_path().filename().string();
+      root = fs::absolute(tree).lexically_normal().parent_path().parent_path().parent_path();
+    } else if (fs::is_directory(tree / "lib/modules", ec)) {
+      root = tree;
+      for (const auto& d : fs::directory_iterator(tree / "lib/modules", ec))
+        if (is_modules_dir(d.path())) { mods = d.path(); t.release = d.path().filename().string(); break; }
+    }
+    if (t.release.empty()) throw Error(tree_arg + ": neither a headers tree (Module.symvers) nor lib/modules/<release>");
+    if (auto c = read_text(mods / "build/.config")) config = c;
+    else config = read_text(root / "boot" / ("config-" + t.release));
+    symvers_path = (mods / "build/Module.symvers").string();
+    symvers = read_text(symvers_path);
+    if (!symvers) sysmap = read_text(root / "boot" / ("System.map-" + t.release));
+    if (!symvers && !sysmap) throw Error(tree_arg + ": no Module.symvers or System.map-" + t.release);
+  }
+  if (!config) throw Error(tree_arg + ": no .config for " + t.release);
+  if (version) {
+    t.version = *version;
+  } else if (auto k = kernel_of_release(t.release)) {
+    t.version = *k;
+  } else {
+    throw Error(tree_arg + ": release " + t.release + " is neither 6.1 nor 6.12 (give --kernel)");
+  }
+
+  t.dot_config = *config;
+  auto cfg = parse_config(*config);
+  auto on = [&](const char* k) { auto it = cfg.find(k); return it != cfg.end() && (it->second == "y" || it->second == "m"); };
+  t.modversions = on("CONFIG_MODVERSIONS");
+  t.module_unload = on("CONFIG_MODULE_UNLOAD");
+  t.force_load = on("CONFIG_MODULE_FORCE_LOAD");
+  t.force_unload = on("CONFIG_MODULE_FORCE_UNLOAD");
+  t.module_sig = on("CONFIG_MODULE_SIG");
+  t.sig_force = on("CONFIG_MODULE_SIG_FORCE");
+  t.livepatch = on("CONFIG_LIVEPATCH");
+  t.allow_missing_ns = on("CONFIG_MODULE_ALLOW_MISSING_NAMESPACE_IMPORTS");
+  t.strict_module_rwx = on("CONFIG_STRICT_MODULE_RWX");
+  t.retpoline = on("CONFIG_RETPOLINE") || on("CONFIG_MITIGATION_RETPOLINE");
+  // include/linux/vermagic.h; x86-64 has no MODULE_PROC_FAMILY.
+  t.vermagic = t.release + " ";
+  if (on("CONFIG_SMP")) t.vermagic += "SMP ";
+  if (on("CONFIG_PREEMPT_BUILD")) t.vermagic += "preempt ";
+  else if (on("CONFIG_PREEMPT_RT")) t.vermagic += "preempt_rt ";
+  if (t.module_unload) t.vermagic += "mod_unload ";
+  if (t.modversions) t.vermagic += "modversions ";
+  if (on("CONFIG_RANDSTRUCT_FULL") || on("CONFIG_RANDSTRUCT_PERFORMANCE")) {
+    auto h = read_text(tree / "include/generated/randstruct_hash.h");
+    std::string seed;
+    if (h) {
+      std::size_t q = h->find('"');
+      if (q != std::string::npos) seed = h->substr(q + 1, h->find('"', q + 1) - q - 1);
+    }
+    t.vermagic += "RANDSTRUCT_" + seed;
+  }
+
+  if (symvers) exports_from_symvers(*symvers, symvers_path, t.exports);
+  else exports_from_system_map(*sysmap, t.exports);
+
+  // Where the target's own modules are: for sizeof(struct module) and the built-in names.
+  std::vector<fs::path> candidates;
+  if (!modules_dir.empty()) candidates.push_back(modules_dir);
+  if (!mods.empty()) candidates.push_back(mods);
+  candidates.push_back(fs::path("/lib/modules") / t.release);
+  if (auto c = oracle_cache(); !c.empty()) candidates.push_back(c / t.release / "lib/modules" / t.release);
+  for (const fs::path& c : candidates) {
+    if (!is_modules_dir(c) || !this_module_size_from(c, t)) continue;
+    t.modules_dir = c.string();
+    if (auto b = read_text(c / "modules.builtin")) builtin_modules_from(*b, t);
+    break;
+  }
+  if (t.this_module_size == 0)
+    throw Error(tree_arg + ": no shipped module of " + t.release +
+                " to read sizeof(struct module) from (give the lib/modules/" + t.release + " directory)");
+  return t;
+}
+
+}  // namespace modforge::loader::kernel

@@ -1,0 +1,82 @@
+// The kernel a module is loaded into: a real release described by what a user has.
+//  - a headers tree (/usr/src/linux-headers-<release>): Module.symvers (exports, CRCs,
+//    GPL-only, namespaces), .config, the release (include/generated/utsrelease.h, else
+//    include/config/kernel.release);
+//  - or a /lib/modules/<release> directory (an unpacked kernel package), with the
+//    System.map and config-<release> of its /boot beside it (exports without CRCs then).
+// The vermagic is composed as include/linux/vermagic.h composes VERMAGIC_STRING from the
+// release and the config.  sizeof(struct module), which 6.12 compares with the size of a
+// module's .gnu.linkonce.this_module, is taken from a module the target ships: modpost's
+// <mod>.mod.c defines __this_module as one struct module, so every shipped module's section
+// has exactly the size the kernel was built with.
+#pragma once
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <unordered_set>
+
+#include <xxhash.h>
+
+#include "core/kernel.h"
+
+namespace modforge::loader::kernel {
+
+// What differs between the versions' load_module, as data.
+struct Rules {
+  Kernel version;
+  // 6.12 split elf_validity_check into elf_validity_cache_*: section names checked for every
+  // non-NULL section (6.1: SHF_ALLOC ones), SHT_STRTAB type checks, unique .modinfo and
+  // .gnu.linkonce.this_module, the this_module size, exactly one symbol table.
+  bool split_elf_validity;
+  // 6.12 checks vermagic in early_mod_check and taints after add_unformed_module
+  // (module_augment_kernel_taints); 6.1 does both in layout_and_allocate's check_modinfo.
+  bool taints_after_unformed;
+};
+const Rules& rules_for(Kernel k);
+
+struct XxHash {
+  std::size_t operator()(std::string_view s) const { return XXH3_64bits(s.data(), s.size()); }
+};
+
+struct Export {
+  uint32_t crc = 0;
+  bool has_crc = false;
+  bool gpl_only = false;
+  std::string ns;
+};
+using ExportTable = std::unordered_map<std::string, Export, XxHash>;
+
+struct Target {
+  Kernel version = Kernel::v6_12;
+  std::string release;    // include/config/kernel.release
+  std::string vermagic;   // VERMAGIC_STRING
+  // config bits load_module and delete_module look at
+  bool modversions = false, module_unload = false, force_load = false, force_unload = false;
+  bool module_sig = false, sig_force = false, livepatch = false, allow_missing_ns = false;
+  bool strict_module_rwx = false;
+  // CONFIG_RETPOLINE (6.1) / CONFIG_MITIGATION_RETPOLINE (6.12): a module without the
+  // retpoline modinfo tag is reported (the oracle's machine has spectre v2 mitigation on).
+  bool retpoline = false;
+  uint64_t this_module_size = 0;
+  std::string this_module_size_from;  // the shipped module it was read from
+  std::string modules_dir;            // lib/modules/<release>, when found
+  std::string dot_config;             // the .config text (the layout rules read it)
+  ExportTable exports;                // vmlinux's exports
+  // The built-in modules (modules.builtin), which kmod's rmmod calls "builtin".
+  std::unordered_set<std::string, XxHash> builtin_modules;
+
+  const Rules& rules() const { return rules_for(version); }
+};
+
+// Reads a target from `tree` (see above).  `version` overrides the one the release implies;
+// `modules_dir` names lib/modules/<release> when it is not found by itself (the tree's own,
+// /lib/modules/<release>, or the oracle cache's).  Throws Error("<path>: <cause>").
+Target load_target(const std::string& tree, std::optional<Kernel> version = std::nullopt,
+                   const std::string& modules_dir = "");
+
+// The version a release string implies ("6.1.0-56-amd64" -> 6.1); nullopt if neither.
+std::optional<Kernel> kernel_of_release(std::string_view release);
+
+}  // namespace modforge::loader::kernel

@@ -1,0 +1,349 @@
+#include "loader/layout/layout.h"
+
+#include <llvm/BinaryFormat/ELF.h>
+#include <llvm/Object/ELF.h>
+#include <llvm/Support/Error.h>
+
+#include <algorithm>
+#include <optional>
+#include <sstream>
+#include <string_view>
+#include <vector>
+
+namespace modforge::loader {
+
+namespace ELF = llvm::ELF;
+
+namespace {
+
+constexpr uint64_t SHF_RO_AFTER_INIT = 0x00200000;  // include/linux/module.h (kernel-only flag)
+constexpr uint32_t ELF_SYM_SIZE = 24;               // sizeof(Elf64_Sym)
+constexpr uint32_t MOD_KALLSYMS_SIZE = 32;          // struct mod_kallsyms on x86-64
+constexpr uint32_t MOD_KALLSYMS_ALIGN = 8;
+
+// The kernel's ALIGN() on an unsigned int: the alignment is cast to the size's type and
+// applied as a mask, so a huge or non-power-of-two sh_addralign gives what the kernel gets.
+uint32_t kalign(uint32_t x, uint64_t a) {
+  const uint32_t m = static_cast<uint32_t>(a) - 1;
+  return (x + m) & ~m;
+}
+uint32_t sec_align(uint64_t addralign) { return addralign ? static_cast<uint32_t>(addralign) : 1; }
+
+// The section header fields the layout reads and rewrites (flags and the placement the
+// kernel keeps in sh_entsize).
+struct Shdr {
+  std::string_view name;
+  uint32_t type = 0;
+  uint64_t flags = 0, size = 0, addralign = 0;
+  uint32_t link = 0;
+  bool placed = false;   // sh_entsize != ~0UL
+  bool init = false;     // placed in the init part
+};
+
+// The state load_module has reached when layout_sections runs.
+struct LoadInfo {
+  std::vector<Shdr> sh;
+  unsigned pcpu = 0, sym = 0, str = 0;
+  bool livepatch = false;
+};
+
+// find_sec(): the first section of that name that is still SHF_ALLOC ("Alloc bit cleared
+// means ignore it").
+unsigned find_sec(const std::vector<Shdr>& sh, std::string_view name) {
+  for (unsigned i = 1; i < sh.size(); ++i)
+    if ((sh[i].flags & ELF::SHF_ALLOC) && sh[i].name == name) return i;
+  return 0;
+}
+
+bool has_modinfo_tag(std::string_view info, std::string_view tag) {
+  while (!info.empty()) {
+    std::size_t end = info.find('\0');
+    std::string_view s = info.substr(0, end);
+    if (s.size() > tag.size() && s.substr(0, tag.size()) == tag && s[tag.size()] == '=') return true;
+    if (end == std::string_view::npos) break;
+    info.remove_prefix(end + 1);
+  }
+  return false;
+}
+
+LoadInfo prepare(const elf::ElfFile& f, const LayoutConfig& cfg, const LoadFlags& flags) {
+  LoadInfo li;
+  auto secs = f.sections();
+  li.sh.reserve(secs.size());
+  for (const auto& s : secs) li.sh.push_back({s.name, s.type, s.flags, s.size, s.addralign, s.link});
+  const std::size_t n = li.sh.size();
+
+  // setup_load_info: 6.1 takes the first symbol table, 6.12 insists on exactly one.
+  for (unsigned i = 1; i < n; ++i)
+    if (li.sh[i].type == ELF::SHT_SYMTAB) {
+      li.sym = i;
+      if (cfg.version == Kernel::v6_1) break;
+    }
+  if (li.sym) li.str = li.sh[li.sym].link < n ? li.sh[li.sym].link : 0;
+
+  // The .modinfo the kernel reads (6.1: find_sec; 6.12: the unique one, ALLOC or not).
+  unsigned info = 0;
+  for (unsigned i = 1; i < n && !info; ++i)
+    if (li.sh[i].name == ".modinfo" && (cfg.version == Kernel::v6_12 || (li.sh[i].flags & ELF::SHF_ALLOC))) info = i;
+  unsigned vers = flags.ignore_modversions ? 0 : find_sec(li.sh, "__versions");
+  if (cfg.smp) li.pcpu = find_sec(li.sh, ".data..percpu");
+  if (cfg.livepatch && info) li.livepatch = has_modinfo_tag(secs[info].contents, "livepatch");
+
+  // rewrite_section_headers: modinfo and versions are read, not kept.  Index 0 stands
+  // for "none", whose flags the kernel clears harmlessly.
+  if (n) {
+    li.sh[vers].flags &= ~uint64_t(ELF::SHF_ALLOC);
+    li.sh[info].flags &= ~uint64_t(ELF::SHF_ALLOC);
+  }
+  // layout_and_allocate: no x86 module_frob_arch_sections; per-cpu data goes elsewhere;
+  // two sections become read-only after init.
+  if (n) li.sh[li.pcpu].flags &= ~uint64_t(ELF::SHF_ALLOC);
+  for (std::string_view name : {".data..ro_after_init", "__jump_table"})
+    if (unsigned i = find_sec(li.sh, name)) li.sh[i].flags |= SHF_RO_AFTER_INIT;
+  return li;
+}
+
+bool starts_with(std::string_view s, std::string_view p) { return s.substr(0, p.size()) == p; }
+
+bool init_layout_section(std::string_view name, const LayoutConfig& cfg) {
+  if (!cfg.module_unload && starts_with(name, ".exit")) return true;
+  return starts_with(name, ".init");
+}
+
+// layout_sections' classes, in order: text, read-only, ro-after-init, writable, the rest
+// (ARCH_SHF_SMALL is 0 on x86, so the last takes any allocated section not yet placed).
+struct Mask {
+  uint64_t need, refuse;
+};
+constexpr std::array<Mask, 5> MASKS{{
+    {ELF::SHF_EXECINSTR | ELF::SHF_ALLOC, 0},
+    {ELF::SHF_ALLOC, ELF::SHF_WRITE},
+    {SHF_RO_AFTER_INIT | ELF::SHF_ALLOC, 0},
+    {ELF::SHF_WRITE | ELF::SHF_ALLOC, 0},
+    {ELF::SHF_ALLOC, 0},
+}};
+
+bool takes(const Shdr& s, const Mask& m) { return (s.flags & m.need) == m.need && !(s.flags & m.refuse) && !s.placed; }
+
+// module_get_offset: place the section at the aligned end of `size`.
+uint32_t place(uint32_t& size, const Shdr& s) {
+  uint32_t off = kalign(size, sec_align(s.addralign));
+  size = off + static_cast<uint32_t>(s.size);
+  return off;
+}
+
+// The strings layout_symtab counts: strlen(&strtab[st_name]) + 1, read in the image.
+uint32_t name_bytes(const elf::ElfFile& f, uint64_t str_offset, uint32_t st_name) {
+  std::string_view b = f.bytes();
+  uint64_t at = str_offset + st_name;
+  if (at >= b.size()) return 1;
+  std::size_t nul = b.find('\0', at);
+  return static_cast<uint32_t>((nul == std::string_view::npos ? b.size() : nul) - at) + 1;
+}
+
+struct SymtabCount {
+  uint32_t nsrc = 0, ndst = 0, strtab = 0;
+};
+
+// layout_symtab's count of the symbols kept in core for kallsyms (is_core_symbol).
+SymtabCount count_core_symbols(const elf::ElfFile& f, const LoadInfo& li, const LayoutConfig& cfg) {
+  SymtabCount c;
+  const Shdr& symsect = li.sh[li.sym];
+  c.nsrc = static_cast<uint32_t>(symsect.size / ELF_SYM_SIZE);
+  auto obj = llvm::object::ELFFile<llvm::object::ELF64LE>::create(
+      llvm::StringRef(f.bytes().data(), f.bytes().size()));
+  if (!obj) {
+    llvm::consumeError(obj.takeError());
+    return c;
+  }
+  auto shdrs = obj->sections();
+  if (!shdrs || li.sym >= shdrs->size()) {
+    if (!shdrs) llvm::consumeError(shdrs.takeError());
+    return c;
+  }
+  auto syms = obj->symbols(&(*shdrs)[li.sym]);
+  if (!syms) {
+    llvm::consumeError(syms.takeError());
+    return c;
+  }
+  const uint64_t str_offset = li.str ? f.sections()[li.str].offset : 0;
+  const std::size_t shnum = li.sh.size();
+  uint32_t i = 0;
+  for (const auto& s : *syms) {
+    if (i >= c.nsrc) break;
+    bool keep = i == 0 || li.livepatch;
+    if (!keep && s.st_shndx != ELF::SHN_UNDEF && s.st_shndx < shnum && s.st_name) {
+      if (cfg.kallsyms_all && s.st_shndx == li.pcpu) {
+        keep = true;
+      } else {
+        const Shdr& sec = li.sh[s.st_shndx];
+        // 6.1 tests INIT_OFFSET_MASK, 6.12 the init mem types: both mean "placed in init".
+        // 6.1 reads an unplaced section's ~0UL as having INIT_OFFSET_MASK; 6.12 reads its
+        // type bits as 15, not an init type.
+        bool in_init = sec.init || (cfg.version == Kernel::v6_1 && !sec.placed);
+        keep = (sec.flags & ELF::SHF_ALLOC) && (cfg.kallsyms_all || (sec.flags & ELF::SHF_EXECINSTR)) && !in_init;
+      }
+    }
+    if (keep) {
+      c.strtab += name_bytes(f, str_offset, s.st_name);
+      ++c.ndst;
+    }
+    ++i;
+  }
+  return c;
+}
+
+uint32_t page_align(uint32_t x, const LayoutConfig& cfg) { return kalign(x, cfg.page_size); }
+
+// How far x is from the nearest page boundary it could cross (0 when on one).
+uint32_t page_margin(uint32_t x, const LayoutConfig& cfg) {
+  uint32_t r = x % cfg.page_size;
+  return std::min(r, cfg.page_size - r) % cfg.page_size;
+}
+
+ModuleSizes sizes_6_1(const elf::ElfFile& f, LoadInfo& li, const LayoutConfig& cfg) {
+  uint32_t core = 0, data_own = 0, init = 0, margin = UINT32_MAX;
+  // data_layout is core_layout unless data lives in vmalloc.
+  uint32_t& data = cfg.data_in_vmalloc ? data_own : core;
+  auto strict = [&](uint32_t x) { return cfg.strict_module_rwx ? page_align(x, cfg) : x; };
+  uint32_t last_aligned = 0;  // an alignment of an unchanged size tells nothing
+  auto strict_core = [&](uint32_t x) {
+    if (cfg.strict_module_rwx && x != last_aligned) margin = std::min(margin, page_margin(x, cfg));
+    return last_aligned = strict(x);
+  };
+
+  for (unsigned m = 0; m < MASKS.size(); ++m) {
+    for (auto& s : li.sh) {
+      if (!takes(s, MASKS[m]) || init_layout_section(s.name, cfg)) continue;
+      place(m ? data : core, s);
+      s.placed = true;
+    }
+    if (m == 0) core = strict_core(core);
+    if (m == 1 || m == 2 || m == 4) data = strict_core(data);
+  }
+  for (unsigned m = 0; m < MASKS.size(); ++m) {
+    for (auto& s : li.sh) {
+      if (!takes(s, MASKS[m]) || !init_layout_section(s.name, cfg)) continue;
+      place(init, s);
+      s.placed = s.init = true;
+    }
+    if (m == 0 || m == 1 || m == 4) init = strict(init);
+  }
+
+  if (cfg.kallsyms && li.sym) {
+    Shdr& symsect = li.sh[li.sym];
+    symsect.flags |= ELF::SHF_ALLOC;
+    place(init, symsect);
+    symsect.placed = symsect.init = true;
+    SymtabCount c = count_core_symbols(f, li, cfg);
+    data = kalign(data, sec_align(symsect.addralign)) + c.ndst * ELF_SYM_SIZE;
+    data += c.strtab;
+    data += c.ndst;  // typetab
+    data = strict_core(data);
+    Shdr& strsect = li.sh[li.str];
+    strsect.flags |= ELF::SHF_ALLOC;
+    place(init, strsect);
+    init = kalign(init, MOD_KALLSYMS_ALIGN) + MOD_KALLSYMS_SIZE + c.nsrc;
+    init = strict(init);
+  }
+
+  ModuleSizes r;
+  r.coresize = core;
+  r.core = uint64_t(core) + (cfg.data_in_vmalloc ? data_own : 0);
+  r.init = init;
+  r.core_margin = margin;
+  return r;
+}
+
+enum MemType { MOD_TEXT, MOD_DATA, MOD_RODATA, MOD_RO_AFTER_INIT, MOD_INIT_TEXT, MOD_INIT_DATA, MOD_INIT_RODATA };
+constexpr int MOD_INVALID = -1;
+
+ModuleSizes sizes_6_12(const elf::ElfFile& f, LoadInfo& li, const LayoutConfig& cfg) {
+  std::array<uint32_t, 7> mem{};
+  static constexpr std::array<int, 5> core_type{MOD_TEXT, MOD_RODATA, MOD_RO_AFTER_INIT, MOD_DATA, MOD_DATA};
+  static constexpr std::array<int, 5> init_type{MOD_INIT_TEXT, MOD_INIT_RODATA, MOD_INVALID, MOD_INIT_DATA, MOD_INIT_DATA};
+  for (bool is_init : {false, true})
+    for (unsigned m = 0; m < MASKS.size(); ++m) {
+      int type = is_init ? init_type[m] : core_type[m];
+      for (auto& s : li.sh) {
+        if (!takes(s, MASKS[m]) || is_init != init_layout_section(s.name, cfg)) continue;
+        if (type == MOD_INVALID) continue;  // WARN_ON_ONCE: left unplaced
+        place(mem[type], s);
+        s.placed = true;
+        s.init = is_init;
+      }
+    }
+
+  if (cfg.kallsyms && li.sym) {
+    Shdr& symsect = li.sh[li.sym];
+    symsect.flags |= ELF::SHF_ALLOC;
+    place(mem[MOD_INIT_DATA], symsect);
+    symsect.placed = symsect.init = true;
+    SymtabCount c = count_core_symbols(f, li, cfg);
+    uint32_t& data = mem[MOD_DATA];
+    data = kalign(data, sec_align(symsect.addralign)) + c.ndst * ELF_SYM_SIZE;
+    data += c.strtab;
+    data += c.ndst;  // typetab
+    Shdr& strsect = li.sh[li.str];
+    strsect.flags |= ELF::SHF_ALLOC;
+    place(mem[MOD_INIT_DATA], strsect);
+    uint32_t& idata = mem[MOD_INIT_DATA];
+    idata = kalign(idata, MOD_KALLSYMS_ALIGN) + MOD_KALLSYMS_SIZE + c.nsrc;
+  }
+
+  // move_module -> module_memory_alloc: each non-empty type is page-aligned.
+  ModuleSizes r;
+  for (int t = 0; t < int(mem.size()); ++t) {
+    if (!mem[t]) continue;
+    if (t < MOD_INIT_TEXT) r.core_margin = std::min(r.core_margin, page_margin(mem[t], cfg));
+    mem[t] = page_align(mem[t], cfg);
+  }
+
+  r.mem = mem;
+  uint32_t core_data = mem[MOD_DATA] + mem[MOD_RODATA] + mem[MOD_RO_AFTER_INIT];
+  r.core = uint64_t(mem[MOD_TEXT]) + core_data;
+  r.coresize = cfg.data_in_vmalloc ? mem[MOD_TEXT] : r.core;
+  r.init = uint64_t(mem[MOD_INIT_TEXT]) + mem[MOD_INIT_DATA] + mem[MOD_INIT_RODATA];
+  return r;
+}
+
+std::optional<bool> config_value(const std::string& text, std::string_view option) {
+  std::istringstream in(text);
+  std::string line;
+  std::string set = std::string(option) + "=";
+  std::string unset = "# " + std::string(option) + " is not set";
+  while (std::getline(in, line)) {
+    if (line.rfind(set, 0) == 0) {
+      std::string v = line.substr(set.size());
+      return v == "y" || v == "m";
+    }
+    if (line == unset) return false;
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+LayoutConfig layout_config_from(const std::string& text, Kernel version) {
+  LayoutConfig c;
+  c.version = version;
+  auto on = [&](std::string_view opt) { return config_value(text, opt).value_or(false); };
+  c.strict_module_rwx = on("CONFIG_STRICT_MODULE_RWX");
+  c.kallsyms = on("CONFIG_KALLSYMS");
+  c.kallsyms_all = c.kallsyms && on("CONFIG_KALLSYMS_ALL");
+  c.module_unload = on("CONFIG_MODULE_UNLOAD");
+  c.livepatch = on("CONFIG_LIVEPATCH");
+  c.smp = on("CONFIG_SMP");
+  c.data_in_vmalloc = on("CONFIG_ARCH_WANTS_MODULES_DATA_IN_VMALLOC");
+  // x86-64's page size is fixed at 4 KiB.
+  c.page_size = 4096;
+  return c;
+}
+
+ModuleSizes module_sizes(const elf::ElfFile& f, const LayoutConfig& cfg, const LoadFlags& flags) {
+  LoadInfo li = prepare(f, cfg, flags);
+  if (li.sh.empty()) return {};
+  return cfg.version == Kernel::v6_1 ? sizes_6_1(f, li, cfg) : sizes_6_12(f, li, cfg);
+}
+
+}  // namespace modforge::loader

@@ -1,0 +1,61 @@
+// The memory a module takes once loaded, as the kernel computes it from the module's
+// sections (kernel/module/main.c layout_sections, kallsyms.c layout_symtab, and the
+// allocation that follows): the size /proc/modules prints and sysfs's coresize/initsize.
+//
+// 6.1 keeps two running sizes (core_layout, init_layout) page-aligned after each class of
+// section under CONFIG_STRICT_MODULE_RWX; 6.12 keeps one size per memory type (mem[]) and
+// page-aligns each non-empty one when it allocates it.  The version differences are the
+// rules in layout.cc's per-version paths; the config bits that matter are below.
+#pragma once
+#include <array>
+#include <cstdint>
+#include <string>
+
+#include "core/elf.h"
+#include "core/kernel.h"
+
+namespace modforge::loader {
+
+struct LayoutConfig {
+  Kernel version = Kernel::v6_12;
+  bool strict_module_rwx = true;   // 6.1: page-align each class of section
+  bool kallsyms = true;            // layout_symtab: symtab/strtab kept for kallsyms
+  bool kallsyms_all = true;        // every allocated symbol is kept, not only text ones
+  bool module_unload = true;       // without it, .exit* sections go to the init part
+  bool livepatch = true;           // a livepatch module keeps every symbol
+  bool smp = true;                 // .data..percpu is allocated apart (not in the sizes)
+  bool data_in_vmalloc = false;    // ARCH_WANTS_MODULES_DATA_IN_VMALLOC (never on x86)
+  uint32_t page_size = 4096;
+};
+
+// The target's .config text ("CONFIG_X=y" lines; "# CONFIG_X is not set" or absence is
+// off).  Options the text does not mention take the kernel's default of off.
+LayoutConfig layout_config_from(const std::string& dot_config_text, Kernel);
+
+// How the module is loaded (finit_module flags) where this changes the layout.
+struct LoadFlags {
+  bool ignore_modversions = false;  // MODULE_INIT_IGNORE_MODVERSIONS: __versions is kept
+};
+
+struct ModuleSizes {
+  // All core memory: what /proc/modules prints once the module is live (init memory is
+  // freed and its size zeroed at the end of do_init_module).
+  uint64_t core = 0;
+  // The init memory: /proc/modules prints core + init while the module is "Loading".
+  uint64_t init = 0;
+  // sysfs coresize: core without the data part when data lives in vmalloc (else == core).
+  uint64_t coresize = 0;
+  // 6.12's mem[] sizes after allocation (MOD_TEXT, MOD_DATA, MOD_RODATA,
+  // MOD_RO_AFTER_INIT, MOD_INIT_TEXT, MOD_INIT_DATA, MOD_INIT_RODATA); 6.1 leaves it zero.
+  std::array<uint32_t, 7> mem{};
+  // The distance in bytes of the closest core page alignment from a page boundary (0 when
+  // a size fell exactly on one; UINT32_MAX without any): a small margin means an error of
+  // a few bytes in the layout would show in the page-rounded figures.
+  uint32_t core_margin = UINT32_MAX;
+};
+
+// Never fails on a file ElfFile accepted: out-of-range names or symbol tables count as the
+// kernel would read them, bounded by the file.
+ModuleSizes module_sizes(const elf::ElfFile&, const LayoutConfig&, const LoadFlags& = {});
+
+}  // namespace modforge::loader

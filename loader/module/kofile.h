@@ -1,0 +1,57 @@
+// A kernel module file (.ko, .ko.xz, .ko.zst, .ko.gz) as kmod and the loader see it: the
+// decompressed image, its ELF view (LLVM Object, through core/elf) and the two tables every
+// command reads: .modinfo ("key=value" strings) and __versions (CRC + symbol name).
+#pragma once
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <memory>
+#include <vector>
+
+#include "core/elf.h"
+
+namespace modforge::loader {
+
+struct ModinfoEntry {
+  std::string_view key, value;  // "key=value"; an entry without '=' has an empty value
+};
+
+struct VersionEntry {
+  uint64_t crc = 0;         // unsigned long on x86-64
+  std::string_view name;    // up to the first NUL of the 56-byte name field
+};
+
+class KoFile {
+public:
+  // Reads and decompresses `path`.  Throws Error("<path>: <cause>").
+  static KoFile open(const std::string& path);
+  // `bytes` may be compressed; `name` names the file in messages.
+  static KoFile from_bytes(std::string bytes, std::string name);
+
+  KoFile(KoFile&&) noexcept;
+  KoFile& operator=(KoFile&&) noexcept;
+  ~KoFile();
+
+  const std::string& name() const { return name_; }
+  std::string_view image() const { return image_; }  // decompressed bytes
+  const elf::ElfFile& elf() const { return *elf_; }
+
+  // .modinfo in file order (empty strings between NULs skipped, as kmod does).
+  const std::vector<ModinfoEntry>& modinfo() const { return modinfo_; }
+  // The first value of `key`, if any.
+  std::optional<std::string_view> modinfo_value(std::string_view key) const;
+  // __versions entries in file order (empty without the section).
+  const std::vector<VersionEntry>& versions() const { return versions_; }
+
+private:
+  KoFile() = default;
+  void load();
+  std::string name_;
+  std::string image_;
+  std::unique_ptr<elf::ElfFile> elf_;
+  std::vector<ModinfoEntry> modinfo_;
+  std::vector<VersionEntry> versions_;
+};
+
+}  // namespace modforge::loader

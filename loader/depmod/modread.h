@@ -1,0 +1,52 @@
+// What depmod takes from one module file, read as libkmod reads it: the exported symbols
+// (the __crc_ symbols, else __ksymtab_strings), the .modinfo strings and the undefined
+// symbols with their __versions CRCs.  Runs on worker threads: no shared state.
+#pragma once
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace modforge::loader::depmod {
+
+struct ExportedSymbol {
+  std::string name;
+  uint64_t crc = 0;
+};
+
+struct NeededSymbol {
+  std::string name;
+  uint64_t crc = 0;
+  bool weak = false;
+};
+
+struct ModuleData {
+  // 0, or the errno kmod reports in "failed to load symbols from PATH: ..." (the file could
+  // not be opened, decompressed or parsed as ELF, or __ksymtab_strings is malformed).
+  int symbols_error = 0;
+  std::vector<ExportedSymbol> exports;
+  std::vector<std::string> aliases;   // .modinfo alias= values, in file order
+  std::vector<std::string> softdeps;  // .modinfo softdep= values
+  std::vector<NeededSymbol> needed;   // .symtab undefined symbols, then unmatched __versions
+};
+
+// Buffers a worker thread reuses from one module to the next (no allocation, zero fill or
+// mmap/munmap per file: unmapping in a threaded process costs every core a TLB flush).
+class ReadBuffer {
+public:
+  char* get(std::size_t n);  // at least n bytes; earlier contents are lost
+  char* grow(std::size_t n, std::size_t keep);  // at least n bytes, the first `keep` kept
+  std::size_t capacity() const { return cap_; }
+
+private:
+  std::unique_ptr<char[]> p_;
+  std::size_t cap_ = 0;
+};
+
+struct ReadBuffers {
+  ReadBuffer file, image;
+};
+
+ModuleData read_module(const std::string& path, ReadBuffers& buffers);
+
+}  // namespace modforge::loader::depmod

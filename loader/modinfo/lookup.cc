@@ -1,0 +1,241 @@
+#include "loader/modinfo/lookup.h"
+
+#include <algorithm>
+#include <cerrno>
+#include <dirent.h>
+#include <fnmatch.h>
+#include <map>
+#include <unistd.h>
+
+#include "core/error.h"
+#include "core/input.h"
+#include "loader/modinfo/index_file.h"
+
+namespace modforge::loader::modinfo {
+
+std::string modname_normalize(std::string_view name) {
+  std::string out;
+  for (char c : name) {
+    if (c == '.' || c == '\0') break;
+    out += c == '-' ? '_' : c;
+  }
+  return out;
+}
+
+std::optional<std::string> alias_normalize(std::string_view alias) {
+  std::string out;
+  for (std::size_t i = 0; i < alias.size(); ++i) {
+    const char c = alias[i];
+    if (c == '-') {
+      out += '_';
+    } else if (c == ']') {
+      return std::nullopt;
+    } else if (c == '[') {
+      while (i < alias.size() && alias[i] != ']') out += alias[i++];
+      if (i == alias.size()) return std::nullopt;
+      out += ']';
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
+std::string path_to_modname(std::string_view path) {
+  const std::size_t slash = path.rfind('/');
+  return modname_normalize(slash == std::string_view::npos ? path : path.substr(slash + 1));
+}
+
+std::string make_absolute(std::string_view path) {
+  if (!path.empty() && path[0] == '/') return std::string(path);
+  char buf[4096];
+  if (getcwd(buf, sizeof buf) == nullptr) return std::string(path);
+  return std::string(buf) + "/" + std::string(path);
+}
+
+namespace {
+
+// kmod's config reader: every *.conf of the directories, a file name seen in an earlier
+// directory hides the later ones, all read in the order of their names.
+std::vector<std::string> config_files() {
+  static const char* const kDirs[] = {"/etc/modprobe.d", "/run/modprobe.d", "/usr/local/lib/modprobe.d",
+                                      "/lib/modprobe.d"};
+  std::map<std::string, std::string> files;
+  for (const char* d : kDirs) {
+    DIR* dir = opendir(d);
+    if (dir == nullptr) continue;
+    while (dirent* e = readdir(dir)) {
+      std::string n = e->d_name;
+      if (n.empty() || n[0] == '.' || n.size() < 5 || n.compare(n.size() - 5, 5, ".conf") != 0) continue;
+      files.emplace(n, std::string(d) + "/" + n);
+    }
+    closedir(dir);
+  }
+  std::vector<std::string> out;
+  for (auto& [n, p] : files) out.push_back(p);
+  return out;
+}
+
+std::string underscores(std::string_view s) {
+  auto n = alias_normalize(s);
+  return n ? *n : std::string(s);
+}
+
+}  // namespace
+
+ConfigNames ConfigNames::load() {
+  ConfigNames c;
+  std::vector<std::string> install, remove;
+  for (const std::string& path : config_files()) {
+    std::string text;
+    try {
+      text = std::string(Input::from_path(path).bytes());
+    } catch (const Error&) {
+      continue;
+    }
+    // Lines joined at a trailing backslash; words split on blanks; '#' starts a comment.
+    std::string line;
+    std::size_t pos = 0;
+    while (pos < text.size()) {
+      std::size_t end = text.find('\n', pos);
+      if (end == std::string::npos) end = text.size();
+      std::string_view l(text.data() + pos, end - pos);
+      pos = end + 1;
+      if (!l.empty() && l.back() == '\\') {
+        line.append(l.substr(0, l.size() - 1));
+        continue;
+      }
+      line.append(l);
+      std::vector<std::string> words;
+      std::size_t i = 0;
+      while (i < line.size()) {
+        while (i < line.size() && (line[i] == ' ' || line[i] == '\t')) ++i;
+        std::size_t j = i;
+        while (j < line.size() && line[j] != ' ' && line[j] != '\t') ++j;
+        if (j > i) words.emplace_back(line.substr(i, j - i));
+        i = j;
+      }
+      line.clear();
+      if (words.empty() || words[0][0] == '#') continue;
+      if (words[0] == "alias" && words.size() >= 3)
+        c.aliases.emplace_back(underscores(words[1]), underscores(words[2]));
+      else if (words[0] == "install" && words.size() >= 3)
+        install.push_back(underscores(words[1]));
+      else if (words[0] == "remove" && words.size() >= 3)
+        remove.push_back(underscores(words[1]));
+    }
+  }
+  c.commands = std::move(install);
+  c.commands.insert(c.commands.end(), remove.begin(), remove.end());
+  return c;
+}
+
+Lookup::Lookup(std::string dirname, ConfigNames config) : dirname_(std::move(dirname)), config_(std::move(config)) {}
+
+std::optional<std::string> Lookup::dep_line(std::string_view name) const {
+  auto idx = IndexFile::open(index_path("modules.dep.bin"));
+  if (!idx) return std::nullopt;
+  return idx->search(name);
+}
+
+std::optional<std::string> Lookup::path_of(std::string_view name) const {
+  auto line = dep_line(name);
+  if (!line) return std::nullopt;
+  const std::size_t colon = line->find(':');
+  if (colon == std::string::npos) return std::nullopt;
+  std::string rel = line->substr(0, colon);
+  if (!rel.empty() && rel[0] == '/') return rel;
+  return dirname_ + "/" + rel;
+}
+
+bool Lookup::is_builtin(std::string_view name) const {
+  auto idx = IndexFile::open(index_path("modules.builtin.bin"));
+  return idx && idx->search(name).has_value();
+}
+
+std::optional<std::vector<FoundModule>> Lookup::by_alias(std::string_view given) const {
+  auto alias = alias_normalize(given);
+  if (!alias) return std::nullopt;
+  std::vector<FoundModule> list;
+  auto add = [&](std::string name, bool builtin) {
+    FoundModule m;
+    m.name = std::move(name);
+    m.builtin = builtin;
+    list.push_back(std::move(m));
+  };
+  for (const auto& [pattern, mod] : config_.aliases)
+    if (fnmatch(pattern.c_str(), alias->c_str(), 0) == 0) add(mod, false);
+  if (!list.empty()) return list;
+
+  if (alias->find(':') == std::string::npos && dep_line(*alias)) {
+    add(*alias, false);
+    return list;
+  }
+  auto wild = [&](const char* file, bool builtin) {
+    if (auto idx = IndexFile::open(index_path(file)))
+      for (std::string& v : idx->search_wild(*alias)) add(std::move(v), builtin);
+  };
+  if (alias->starts_with("symbol:")) {
+    wild("modules.symbols.bin", false);
+    if (!list.empty()) return list;
+  }
+  for (const std::string& mod : config_.commands)
+    if (mod == *alias) {
+      add(mod, false);
+      return list;
+    }
+  wild("modules.alias.bin", false);
+  if (!list.empty()) return list;
+  if (is_builtin(*alias)) {
+    add(*alias, true);
+    return list;
+  }
+  wild("modules.builtin.alias.bin", true);
+  return list;
+}
+
+std::optional<FoundModule> Lookup::by_name(std::string_view given) const {
+  const std::string name = modname_normalize(given);
+  FoundModule m;
+  m.name = name;
+  if (name.find(':') == std::string::npos && dep_line(name)) return m;
+  if (is_builtin(name)) {
+    m.builtin = true;
+    return m;
+  }
+  // Built-in modules are found by their aliases too (modules.builtin.alias.bin), the first
+  // match taken.
+  if (auto idx = IndexFile::open(index_path("modules.builtin.alias.bin"))) {
+    std::vector<std::string> found = idx->search_wild(name);
+    if (!found.empty()) {
+      m.name = found.front();
+      m.builtin = true;
+      return m;
+    }
+  }
+  return std::nullopt;
+}
+
+int Lookup::builtin_modinfo(std::string_view name, std::vector<std::string>& out) const {
+  out.clear();
+  const std::string path = index_path("modules.builtin.modinfo");
+  std::string text;
+  try {
+    text = std::string(Input::from_path(path).bytes());
+  } catch (const Error&) {
+    return ENOENT;
+  }
+  std::string prefix(name);
+  prefix += '.';
+  std::size_t pos = 0;
+  while (pos < text.size()) {
+    std::size_t end = text.find('\0', pos);
+    if (end == std::string::npos) end = text.size();
+    std::string_view s(text.data() + pos, end - pos);
+    if (s.starts_with(prefix)) out.emplace_back(s.substr(prefix.size()));
+    pos = end + 1;
+  }
+  return 0;
+}
+
+}  // namespace modforge::loader::modinfo

@@ -1,0 +1,460 @@
+#include "loader/tools/modprobe.h"
+
+#include <fnmatch.h>
+#include <sys/utsname.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <memory>
+#include <set>
+
+#include <boost/program_options.hpp>
+
+#include "core/error.h"
+#include "loader/module/kofile.h"
+
+namespace modforge::loader {
+
+namespace po = boost::program_options;
+
+namespace {
+
+struct Options {
+  bool all = false, remove = false, remove_holders = false, first_time = false, ignore_commands = false;
+  bool use_blacklist = false, force = false, force_modversion = false, force_vermagic = false;
+  bool show_depends = false, resolve_alias = false, dry_run = false, quiet = false, dump_modversions = false;
+  // second spellings of the switches above (one variable per switch: Boost stores every
+  // switch's default, so two switches on one variable would undo each other)
+  bool remove_deps = false, ignore_remove = false, show = false, show_modversions = false;
+  int verbose = 0;
+  std::vector<std::string> configs;
+  std::string root, version;
+  bool root_set = false, version_set = false;
+  std::vector<std::string> args;
+};
+
+// One module as libkmod models it: a name, maybe the alias it was found by, maybe a path.
+struct Mod {
+  std::string name, alias, path;  // path: as in modules.dep; empty when unknown
+  bool builtin = false;
+  bool visited = false, required = false, ignorecmd = false;
+};
+
+class Prober {
+public:
+  Prober(const Options& o, const ModuleDb& db, const ModprobeConfig& cfg, ProbeKernel& k, std::ostream& out,
+         std::ostream& err)
+      : o_(o), db_(db), cfg_(cfg), k_(k), out_(out), err_(err) {}
+
+  // kmod_module_new_from_lookup
+  std::vector<Mod*> lookup(const std::string& given) {
+    // kmod's alias_normalize: '-' to '_' outside [...] over the whole string
+    const std::string alias = config_underscores(given);
+    std::vector<Mod*> found;
+    for (const ConfigAlias& a : cfg_.aliases)
+      if (::fnmatch(a.pattern.c_str(), alias.c_str(), 0) == 0) found.push_back(mod(a.module, alias));
+    if (!found.empty()) return found;
+    if (db_.dep(alias)) return {mod(alias, "")};
+    if (alias.rfind("symbol:", 0) == 0) {
+      std::string owner = db_.symbol_owner(alias);
+      if (!owner.empty()) return {mod(owner, alias)};
+    }
+    for (const ConfigCommand& c : cfg_.install)
+      if (c.module == alias) return {mod(alias, "")};
+    for (const ConfigCommand& c : cfg_.remove)
+      if (c.module == alias) return {mod(alias, "")};
+    for (const std::string& m : db_.alias_matches(alias)) found.push_back(mod(m, alias));
+    if (!found.empty()) return found;
+    if (db_.builtin(alias)) return {mod(alias, "")};
+    if (std::string owner = db_.builtin_alias_owner(alias); !owner.empty()) return {mod(owner, alias)};
+    return {};
+  }
+
+  int insert(const std::string& name, const std::string& extra) {
+    std::vector<Mod*> list;
+    if (name.rfind("/", 0) == 0 || name.rfind("./", 0) == 0) {
+      Mod* m = path_mod(name);
+      list.push_back(m);
+    } else {
+      list = lookup(name);
+      if (list.empty()) {
+        if (!o_.quiet) err_ << "modprobe: FATAL: Module " << name << " not found in directory " << db_.dirname() << "\n";
+        return -ENOENT;
+      }
+    }
+    int rc = 0;
+    for (Mod* m : list) rc = insert_one(m, extra);
+    return rc;
+  }
+
+  int remove(const std::string& name) {
+    std::vector<Mod*> list = lookup(name);
+    if (list.empty()) {
+      if (!o_.quiet) err_ << "modprobe: FATAL: Module " << name << " not found.\n";
+      return -ENOENT;
+    }
+    int rc = 0;
+    for (Mod* m : list) {
+      rc = remove_one(m, false);
+      if (rc < 0) break;
+    }
+    return rc;
+  }
+
+private:
+  Mod* mod(const std::string& name, const std::string& alias) {
+    auto& slot = mods_[name];
+    if (!slot) {
+      slot = std::make_unique<Mod>();
+      slot->name = name;
+      if (const DepEntry* d = db_.dep(name)) slot->path = d->path;
+      else slot->builtin = db_.builtin(name);
+    }
+    if (!alias.empty() && slot->alias.empty()) slot->alias = alias;
+    return slot.get();
+  }
+  Mod* path_mod(const std::string& path) {
+    Mod* m = mod(module_name_of_path(path), "");
+    m->path = path;
+    return m;
+  }
+
+  std::vector<Mod*> dependencies(Mod* m) {
+    std::vector<Mod*> out;
+    const DepEntry* d = db_.dep(m->name);
+    if (!d || m->path != d->path) return out;
+    // libkmod builds the list by prepending each dependency, hence the reversed order
+    for (auto it = d->deps.rbegin(); it != d->deps.rend(); ++it) out.push_back(mod(module_name_of_path(*it), ""));
+    return out;
+  }
+
+  const ConfigSoftdep* softdep(const Mod* m) const {
+    for (const ConfigSoftdep& s : cfg_.softdeps)
+      if (::fnmatch(s.module.c_str(), m->name.c_str(), 0) == 0) return &s;
+    return nullptr;
+  }
+  std::vector<Mod*> lookup_all(const std::vector<std::string>& names) {
+    std::vector<Mod*> out;
+    for (const std::string& n : names)
+      for (Mod* m : lookup(n)) out.push_back(m);
+    return out;
+  }
+
+  void fill_softdep(Mod* m, std::vector<Mod*>& list) {
+    const ConfigSoftdep* s = softdep(m);
+    std::vector<Mod*> pre, post;
+    if (s) {
+      pre = lookup_all(s->pre);
+      post = lookup_all(s->post);
+    }
+    for (Mod* p : pre) probe_list(p, false, false, list);
+    list.push_back(m);
+    m->ignorecmd = !pre.empty() || !post.empty();
+    for (Mod* p : post) probe_list(p, false, false, list);
+  }
+
+  void probe_list(Mod* m, bool required, bool ignorecmd, std::vector<Mod*>& list) {
+    if (m->visited) return;
+    m->visited = true;
+    std::vector<Mod*> deps = dependencies(m);
+    if (required) {
+      m->required = true;
+      for (Mod* d : deps) d->required = true;
+    }
+    for (Mod* d : deps) fill_softdep(d, list);
+    if (ignorecmd) {
+      list.push_back(m);
+      m->ignorecmd = true;
+    } else {
+      fill_softdep(m, list);
+    }
+  }
+
+  bool in_kernel(const Mod* m) { return m->builtin || k_.loaded(m->name); }
+
+  bool blacklisted(const Mod* m) const {
+    for (const std::string& b : cfg_.blacklist)
+      if (b == m->name) return true;
+    return false;
+  }
+
+  std::string config_options(const Mod* m) const {
+    std::string opts;
+    for (const ConfigOptions& c : cfg_.options) {
+      if (!(c.module == m->name || (!m->alias.empty() && c.module == m->alias))) continue;
+      if (c.options.empty()) continue;
+      if (!opts.empty()) opts += ' ';
+      opts += c.options;
+    }
+    return opts;
+  }
+
+  const std::string* install_command(const Mod* m) const {
+    for (const ConfigCommand& c : cfg_.install)
+      if (::fnmatch(c.module.c_str(), m->name.c_str(), 0) == 0) return &c.command;
+    return nullptr;
+  }
+
+  void show(const Mod* m, bool install, const std::string& options) {
+    if (!o_.show_depends && o_.verbose == 0) return;  // kmod: do_show (-D) or -v
+    if (install) {
+      out_ << "install " << *install_command(m) << " " << options << "\n";
+    } else if (m->path.empty()) {
+      if (m->builtin) out_ << "builtin " << m->name << "\n";
+    } else {
+      out_ << "insmod " << db_.full_path(m->path) << " " << options << "\n";
+    }
+  }
+
+  int insert_one(Mod* mod, const std::string& extra) {
+    if (o_.resolve_alias) {
+      out_ << mod->name << "\n";
+      return 0;
+    }
+    const bool ignore_loaded = o_.show_depends;
+    const bool dry = o_.dry_run || o_.show_depends;
+    if (!ignore_loaded && in_kernel(mod)) {
+      if (o_.first_time) return report(mod, -EEXIST);
+      return 0;
+    }
+    if ((!mod->alias.empty() || o_.use_blacklist) && blacklisted(mod)) return 0;
+
+    for (auto& [n, m] : mods_) m->visited = m->required = false;
+    std::vector<Mod*> list;
+    probe_list(mod, true, o_.ignore_commands, list);
+
+    int rc = 0;
+    for (Mod* m : list) {
+      if (!ignore_loaded && in_kernel(m)) {
+        rc = -EEXIST;
+      } else {
+        // module_options_concat: configured options always get a space after them
+        std::string options = config_options(m);
+        const std::string& x = m == mod ? extra : std::string();
+        options = options.empty() ? x : options + " " + x;
+        const std::string* cmd = install_command(m);
+        if (cmd && !m->ignorecmd) {
+          show(m, true, options);
+          if (!dry) rc = -ENOTSUP;  // install commands are not run against the emulated kernel
+        } else {
+          show(m, false, options);
+          if (!dry) {
+            if (m->path.empty()) rc = m->builtin ? -EEXIST : -ENOENT;
+            else rc = k_.insert(db_.full_path(m->path), options, o_.force || o_.force_modversion, o_.force || o_.force_vermagic);
+          }
+        }
+      }
+      if (rc == -EEXIST && m == mod && o_.first_time) break;
+      if (rc == -EEXIST || !m->required) rc = 0;
+      else if (rc < 0) break;
+    }
+    return rc < 0 ? report(mod, rc) : 0;
+  }
+
+  int report(const Mod* m, int rc) {
+    if (o_.quiet) return rc;
+    if (rc == -EEXIST) err_ << "modprobe: ERROR: could not insert '" << m->name << "': Module already in kernel\n";
+    else if (rc == -ENOENT)
+      err_ << "modprobe: ERROR: could not insert '" << m->name << "': Unknown symbol in module, or unknown parameter (see dmesg)\n";
+    else err_ << "modprobe: ERROR: could not insert '" << m->name << "': " << std::strerror(-rc) << "\n";
+    return rc;
+  }
+
+  int remove_module(Mod* m) {
+    if (o_.dry_run || o_.verbose > 0) out_ << "rmmod " << m->name << "\n";
+    if (o_.dry_run) return 0;
+    int rc = k_.remove(m->name, o_.force);
+    if (rc == -EEXIST) {
+      if (o_.first_time && !o_.quiet) err_ << "modprobe: FATAL: Module " << m->name << " is not in kernel.\n";
+      return o_.first_time ? rc : 0;
+    }
+    return rc;
+  }
+
+  // kmod's rmmod_do_module; --remove-holders is accepted but holders are not removed first
+  int remove_one(Mod* m, bool ignore_builtin) {
+    const ConfigSoftdep* s = o_.ignore_commands ? nullptr : softdep(m);
+    std::vector<Mod*> pre, post;
+    if (s) {
+      pre = lookup_all(s->pre);
+      post = lookup_all(s->post);
+    }
+    if (m->builtin) {
+      if (ignore_builtin) return 0;
+      if (!o_.quiet) err_ << "modprobe: FATAL: Module " << m->name << " is builtin.\n";
+      return -ENOENT;
+    }
+    if (!k_.loaded(m->name)) {
+      if (o_.first_time) {
+        if (!o_.quiet) err_ << "modprobe: FATAL: Module " << m->name << " is not in kernel.\n";
+        return -ENOENT;
+      }
+      return 0;
+    }
+    for (auto it = post.rbegin(); it != post.rend(); ++it) remove_one(*it, true);
+    if (k_.refcnt(m->name) > 0) {
+      if (!o_.quiet) err_ << "modprobe: FATAL: Module " << m->name << " is in use.\n";
+      return -EBUSY;
+    }
+    int rc = remove_module(m);
+    if (rc < 0) return rc;
+    for (Mod* d : dependencies(m))
+      if (k_.loaded(d->name) && k_.refcnt(d->name) == 0) remove_module(d);
+    for (auto it = pre.rbegin(); it != pre.rend(); ++it) remove_one(*it, true);
+    return 0;
+  }
+
+  const Options& o_;
+  const ModuleDb& db_;
+  const ModprobeConfig& cfg_;
+  ProbeKernel& k_;
+  std::ostream& out_;
+  std::ostream& err_;
+  std::map<std::string, std::unique_ptr<Mod>> mods_;
+};
+
+// options_from_array: extra arguments joined by spaces, a value with a space quoted.
+std::string extra_options(const std::vector<std::string>& args) {
+  std::string opts;
+  for (std::size_t i = 1; i < args.size(); ++i) {
+    const std::string& a = args[i];
+    if (!opts.empty()) opts += ' ';
+    std::size_t eq = a.find('=');
+    if (eq != std::string::npos && eq + 1 <= a.size()) {
+      const std::string value = a.substr(eq + 1);
+      if ((value.empty() || (value[0] != '"' && value[0] != '\'')) && value.find(' ') != std::string::npos) {
+        opts += a.substr(0, eq + 1) + "\"" + value + "\"";
+        continue;
+      }
+    }
+    opts += a;
+  }
+  return opts;
+}
+
+// -v may be repeated or bundled (-vv); Boost keeps one value, so count them here.
+int count_verbose(const std::vector<std::string>& args) {
+  int n = 0;
+  for (const std::string& a : args) {
+    if (a == "--") break;
+    if (a == "--verbose") ++n;
+    else if (a.size() > 1 && a[0] == '-' && a[1] != '-')
+      for (char c : a.substr(1)) {
+        if (c == 'v') ++n;
+        if (c == 'C' || c == 'd' || c == 'S') break;  // the rest is that option's value
+      }
+  }
+  return n;
+}
+
+// --dump-modversions FILE: the __versions table, as kmod prints it.
+int dump_modversions(const std::string& path, std::ostream& out, std::ostream& err) {
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(path, ec)) {
+    err << "modprobe: FATAL: Module " << path << " not found.\n";
+    return 1;
+  }
+  try {
+    KoFile k = KoFile::open(path);
+    for (const VersionEntry& v : k.versions()) {
+      char crc[32];
+      std::snprintf(crc, sizeof crc, "0x%08lx", static_cast<unsigned long>(v.crc));
+      out << crc << '\t' << v.name << '\n';
+    }
+  } catch (const Error&) {
+    // kmod's words (measured): shorter than the 6-byte xz magic it reads first: EINVAL; no
+    // ELF identification (magic, more than EI_NIDENT bytes): ENOEXEC; anything else: EINVAL
+    std::error_code size_ec;
+    const auto size = std::filesystem::file_size(path, size_ec);
+    std::string head(4, '\0');
+    std::ifstream(path, std::ios::binary).read(head.data(), 4);
+    const bool no_ident = size >= 6 && (size <= 16 || head != "\x7f" "ELF");
+    err << "modprobe: FATAL: could not get modversions of " << path << ": "
+        << (no_ident ? "Exec format error" : "Invalid argument") << "\n";
+    return 1;
+  }
+  return 0;
+}
+
+}  // namespace
+
+int modprobe_main(const std::vector<std::string>& args, ProbeKernel& kernel, std::ostream& out, std::ostream& err,
+                  const ModuleDb* preloaded) {
+  Options o;
+  po::options_description desc;
+  desc.add_options()("all,a", po::bool_switch(&o.all))("remove,r", po::bool_switch(&o.remove))(
+      "remove-dependencies", po::bool_switch(&o.remove_deps))("remove-holders", po::bool_switch(&o.remove_holders))(
+      "resolve-alias,R", po::bool_switch(&o.resolve_alias))("first-time", po::bool_switch(&o.first_time))(
+      "ignore-install,i", po::bool_switch(&o.ignore_commands))("ignore-remove", po::bool_switch(&o.ignore_remove))(
+      "use-blacklist,b", po::bool_switch(&o.use_blacklist))("force,f", po::bool_switch(&o.force))(
+      "force-modversion", po::bool_switch(&o.force_modversion))("force-vermagic", po::bool_switch(&o.force_vermagic))(
+      "show-depends,D", po::bool_switch(&o.show_depends))(
+      "dump-modversions", po::bool_switch(&o.dump_modversions))("show-modversions", po::bool_switch(&o.show_modversions))("dry-run,n", po::bool_switch(&o.dry_run))(
+      "show", po::bool_switch(&o.show))("config,C", po::value(&o.configs))("dirname,d", po::value(&o.root))(
+      "set-version,S", po::value(&o.version))("quiet,q", po::bool_switch(&o.quiet))(
+      "verbose,v", po::value<int>()->zero_tokens()->implicit_value(1)->composing())(
+      "args", po::value(&o.args)->composing());
+  po::positional_options_description pos;
+  pos.add("args", -1);
+  po::variables_map vm;
+  try {
+    // the module's own parameters follow its name and are not options of modprobe
+    po::parsed_options parsed = po::command_line_parser(args).options(desc).positional(pos)
+                                    .style(po::command_line_style::default_style & ~po::command_line_style::allow_guessing)
+                                    .run();
+    po::store(parsed, vm);
+    po::notify(vm);
+  } catch (const po::error& e) {
+    err << "modprobe: " << e.what() << "\n";
+    return 1;
+  }
+  o.verbose = count_verbose(args);
+  o.remove_holders |= o.remove_deps;
+  o.ignore_commands |= o.ignore_remove;
+  o.dry_run |= o.show;
+  o.dump_modversions |= o.show_modversions;
+  if (o.args.empty()) {
+    err << "modprobe: ERROR: missing parameters. See -h.\n";
+    return 1;
+  }
+  if (o.dump_modversions) return dump_modversions(o.args[0], out, err);
+  std::string dirname = "/lib/modules/";
+  if (vm.count("dirname") || vm.count("set-version")) {
+    std::string version = o.version;
+    if (!vm.count("set-version")) {
+      struct utsname u;
+      ::uname(&u);
+      version = u.release;
+    }
+    dirname = o.root + "/lib/modules/" + version;
+  } else {
+    struct utsname u;
+    ::uname(&u);
+    dirname += u.release;
+  }
+  ModuleDb loaded;
+  if (!preloaded) loaded = ModuleDb::load(dirname);
+  const ModuleDb& db = preloaded ? *preloaded : loaded;
+  std::string diag;
+  ModprobeConfig cfg = ModprobeConfig::load(o.configs, dirname, diag);
+  err << diag;
+  Prober p(o, db, cfg, kernel, out, err);
+  int rc = 0;
+  if (o.remove) {
+    for (const std::string& a : o.args)
+      if (int r = p.remove(a); r < 0) rc = r;
+  } else if (o.all) {
+    for (const std::string& a : o.args)
+      if (int r = p.insert(a, ""); r < 0) rc = r;
+  } else {
+    rc = p.insert(o.args[0], extra_options(o.args));
+  }
+  return rc < 0 ? 1 : 0;
+}
+
+}  // namespace modforge::loader

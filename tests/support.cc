@@ -1,5 +1,6 @@
 #include "tests/support.h"
 
+#include <cstdio>
 #include <cstdlib>
 #include <fcntl.h>
 #include <filesystem>
@@ -139,6 +140,17 @@ Outcome run_ours(std::string_view kernel, const std::vector<std::string>& args, 
   r.err = std::move(io.err);
   if (wants_types(args) && fs::exists(types)) r.types = read_file(types);
   return r;
+}
+
+std::string shell_output(const std::string& cmd) {
+  std::string out;
+  FILE* f = ::popen(cmd.c_str(), "r");
+  if (!f) return out;
+  char buf[8192];
+  std::size_t n;
+  while ((n = std::fread(buf, 1, sizeof buf, f)) > 0) out.append(buf, n);
+  ::pclose(f);
+  return out;
 }
 
 }  // namespace modforge::test

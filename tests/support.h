@@ -27,6 +27,8 @@ Outcome run_program(const std::string& path, const std::vector<std::string>& arg
 Outcome run_ours(std::string_view kernel, const std::vector<std::string>& args, std::string_view input);
 
 std::string read_file(const std::string& path);
+// What `sh -c cmd` prints on standard output.
+std::string shell_output(const std::string& cmd);
 void write_file(const std::string& path, std::string_view data);
 std::string temp_dir();  // a fresh directory under TMPDIR, removed at exit
 

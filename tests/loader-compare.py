@@ -1,0 +1,135 @@
+#!/usr/bin/env python3
+"""Compares the emulated kernel's replay of a batch with what the real kernel answered.
+
+  loader-compare.py [--ignore-size] [--label NAME] ORACLE_JSONL REPLAY_JSONL
+
+Per step (matched by position; `step` and `op` must agree): rc, errno and errname; the
+kernel log lines of the step (level and text; timestamps dropped, kernel addresses
+written as 0x<addr>); kernel_tainted; and /proc/modules (size, refcnt, users, state and
+taint flags, never the address) -- null on both sides when nothing is loaded under that
+name.  A field missing on one side is a mismatch.  --ignore-size leaves the size out.
+
+Log lines that are not about modules are left out of both sides: the guest's clock
+settling (tsc:, clocksource:) and similar boot-time noise a loader never prints, listed
+in NOISE below.  Two kinds of the kernel's lines are not the loader's decisions and are
+left out of the kernel's side only (so an emulator that printed them would still show):
+what the module's own code prints (every info-level line: the corpus modules print from
+init and exit, possibly through a mutated format string, and kernel/module/, kernel/params.c
+and arch/x86/kernel/module.c of both versions have no pr_info), and the dump_stack() block after "loading module anyway..."
+(PID, registers and call trace of that boot; the two lines before it are compared).
+
+Prints one line per mismatch and `N/M steps identical`; exit 1 on any mismatch (and on
+unreadable input or a different number of steps).
+"""
+import argparse
+import json
+import re
+import sys
+
+# The real kernel's own, unrelated messages that can land in any step's log under qemu.
+NOISE = [re.compile(p) for p in (
+    r"^tsc: ", r"^clocksource: ", r"^sched_clock: ", r"^random: ", r"^hrtimer: interrupt took ",
+    r"^perf: interrupt took too long", r"^workqueue: .* hogged CPU", r"^rcu: ",
+)]
+# x86 relocation refusals print a value computed from the kernel's randomised load addresses
+RELOC_VAL = re.compile(r"((?:existing value is nonzero for type \d+, loc \(____ptrval____\), val|overflow in relocation type \d+ val) )(?:0x)?[0-9a-f]+")
+ADDR = re.compile(r"\b0x[0-9a-f]{8,16}\b|\b[0-9a-f]{16}\b")
+MISSING = object()
+
+
+def load(path):
+    recs = []
+    with open(path) as fh:
+        for n, line in enumerate(fh, 1):
+            if not line.strip():
+                continue
+            try:
+                r = json.loads(line)
+            except ValueError as e:
+                sys.exit("loader-compare: %s:%d: not JSON: %s" % (path, n, e))
+            if not r.get("final"):
+                recs.append(r)
+    return recs
+
+
+INFO = 6
+STACK_START = re.compile(r"^CPU: \d+ (UID: \d+ )?PID: \d+ Comm: ")
+STACK_END = " </TASK>"
+
+
+def dmesg(r, kernel_side=False):
+    lines = r.get("dmesg", MISSING)
+    if lines is MISSING or lines is None:
+        return lines
+    out = []
+    in_stack = False
+    for d in lines:
+        msg = d.get("msg", "")
+        if any(p.search(msg) for p in NOISE):
+            continue
+        if kernel_side:
+            if in_stack:
+                in_stack = msg != STACK_END
+                continue
+            if STACK_START.search(msg) and out and out[-1][1].endswith("loading module anyway..."):
+                in_stack = True
+                continue
+            if d.get("level") == INFO:
+                continue
+        out.append((d.get("level"), ADDR.sub("0x<addr>", RELOC_VAL.sub(r"\g<1>0x<addr>", msg))))
+    return out
+
+
+def proc_modules(r, ignore_size):
+    pm = r.get("proc_modules", MISSING)
+    if pm is MISSING or pm is None:
+        return pm
+    keys = ["refcnt", "users", "state", "taint"] + ([] if ignore_size else ["size"])
+    return {k: pm.get(k, MISSING) for k in keys}
+
+
+def show(v):
+    return "<missing>" if v is MISSING else json.dumps(v)
+
+
+def compare(oracle, replay, ignore_size, label):
+    mismatches = 0
+    same = 0
+    for o, p in zip(oracle, replay):
+        where = "%sstep %s (%s %s)" % (label, o.get("step"), o.get("op"), o.get("name") or o.get("file"))
+        diffs = []
+        for k in ("step", "op", "rc", "errno", "errname", "kernel_tainted"):
+            ov, pv = o.get(k, MISSING), p.get(k, MISSING)
+            if ov != pv:
+                diffs.append("%s: kernel %s, replay %s" % (k, show(ov), show(pv)))
+        od, pd = dmesg(o, kernel_side=True), dmesg(p)
+        if od != pd:
+            diffs.append("dmesg: kernel %s, replay %s" % (show(od), show(pd)))
+        om, pm = proc_modules(o, ignore_size), proc_modules(p, ignore_size)
+        if om != pm:
+            diffs.append("proc_modules: kernel %s, replay %s" % (show(om), show(pm)))
+        for d in diffs:
+            print("%s: %s" % (where, d))
+        mismatches += bool(diffs)
+        same += not diffs
+    if len(oracle) != len(replay):
+        print("%s%d steps from the kernel, %d from the replay" % (label, len(oracle), len(replay)))
+        mismatches += 1
+    return same, max(len(oracle), len(replay)), mismatches
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("oracle")
+    p.add_argument("replay")
+    p.add_argument("--ignore-size", action="store_true")
+    p.add_argument("--label", default="", help="printed before each mismatch (e.g. the batch)")
+    a = p.parse_args()
+    label = a.label + ": " if a.label else ""
+    same, total, bad = compare(load(a.oracle), load(a.replay), a.ignore_size, label)
+    print("%s%d/%d steps identical" % (label, same, total))
+    sys.exit(1 if bad else 0)
+
+
+if __name__ == "__main__":
+    main()

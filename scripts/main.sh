@@ -47,3 +47,32 @@ for d in exporter load_pair; do
   done
 done
 if [ $same = 1 ]; then echo "== identical to the real modpost ($kernel): every .mod.c and Module.symvers"; else echo "== DIFFERENT from the real modpost"; exit 1; fi
+
+# loader: the modules just built with our modpost, in an emulated kernel of the same release
+# (state in build/sample/kernel.state): one refused module with the kernel's own lines, then
+# modprobe from a module directory indexed by our depmod, insmod, lsmod, and unloading.
+kmod=$here/build/loader/bin
+release=$(cat "${tree[$kernel]}/include/config/kernel.release")
+export MODFORGE_STATE=$out/kernel.state MODFORGE_TARGET=${tree[$kernel]}
+rm -f "$MODFORGE_STATE"
+m=$out/mod-ours
+echo "== loader: emulated kernel $release (target ${tree[$kernel]})"
+echo "\$ insmod load_pair_imp.ko     # before the module it needs"
+"$kmod/insmod" --dmesg "$m/load_pair/load_pair_imp.ko" && { echo "   loaded?! it must be refused"; exit 1; }
+root=$out/modroot
+rm -rf "$root"; mkdir -p "$root/lib/modules/$release/extra"
+cp "$m"/load_pair/*.ko "$m"/exporter/*.ko "$root/lib/modules/$release/extra/"
+"$kmod/depmod" -b "$root" "$release" 2>/dev/null
+echo "\$ modprobe -v load_pair_imp   # modules.dep by our depmod: the exporter first"
+"$kmod/modprobe" -v -d "$root" -S "$release" --dmesg load_pair_imp
+echo "\$ insmod exporter.ko"
+"$kmod/insmod" --dmesg "$m/exporter/exporter.ko"
+echo "\$ lsmod"
+"$kmod/lsmod"
+echo "\$ rmmod load_pair_exp         # still used by load_pair_imp"
+"$kmod/rmmod" load_pair_exp && { echo "   removed?! it is in use"; exit 1; }
+echo "\$ rmmod exporter; modprobe -r -v load_pair_imp"
+"$kmod/rmmod" exporter
+"$kmod/modprobe" -r -v -d "$root" -S "$release" load_pair_imp
+echo "\$ lsmod"
+"$kmod/lsmod"

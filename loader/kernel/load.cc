@@ -95,6 +95,7 @@ private:
   bool livepatch_ = false;
   bool using_gplonly_ = false;
   std::vector<std::string> pending_uses_;
+  ModuleLayout layout_;  // where layout_sections puts each section, and the sizes
   RelocInput reloc_;  // the symbols' values and sections' places for apply_relocations
 };
 
@@ -581,7 +582,8 @@ int Loader::simplify_symbols() {
   const std::size_t n = m_.num_symbols();
   const unsigned shnum = static_cast<unsigned>(m_.image.shnum());
   const unsigned pcpu = m_.find_sec(".data..percpu");
-  place_sections(m_, pcpu, reloc_);
+  layout_ = layout_of(m_.image.bytes().substr(0, m_.image.len()), t_, flags_ & kIgnoreModversions);
+  place_sections(m_, pcpu, layout_.places, reloc_);
   reloc_.version = t_.version;
   reloc_.mod_name = mod_.name;
   reloc_.sym_values.assign(n, 0);
@@ -739,9 +741,8 @@ Outcome Loader::run(std::string_view params) {
                    ", it should follow 0/-E convention");
     log(kWarn, "do_init_module: loading module anyway...");
   }
-  Sizes sz = sizes_of(m_.image.bytes().substr(0, m_.image.len()), t_, flags_ & kIgnoreModversions);
-  mod_.core_size = sz.core;
-  mod_.init_size = sz.init;
+  mod_.core_size = layout_.sizes.core;
+  mod_.init_size = layout_.sizes.init;
   mod_.state = ModState::live;
   for (const std::string& u : pending_uses_) {
     mod_.uses.push_back(u);

@@ -13,12 +13,11 @@
 namespace modforge::loader::kernel {
 
 namespace {
-Sizes sizes_from(std::string_view image, const Target& t, bool ignore_modversions) {
+ModuleLayout layout_from(std::string_view image, const Target& t, bool ignore_modversions) {
   elf::ElfFile f = elf::ElfFile::from_bytes(image, "module");
   LoadFlags lf;
   lf.ignore_modversions = ignore_modversions;
-  ModuleSizes s = module_sizes(f, layout_config_from(t.dot_config, t.version), lf);
-  return {s.core, s.init};
+  return module_layout(f, layout_config_from(t.dot_config, t.version), lf);
 }
 
 // A copy of `image` with the fields LLVM checks and the kernel ignores set as a
@@ -65,18 +64,23 @@ std::string kernel_view_copy(std::string_view image) {
 }
 }  // namespace
 
-Sizes sizes_of(std::string_view image, const Target& t, bool ignore_modversions) {
+ModuleLayout layout_of(std::string_view image, const Target& t, bool ignore_modversions) {
   try {
-    return sizes_from(image, t, ignore_modversions);
+    return layout_from(image, t, ignore_modversions);
   } catch (const Error&) {
   }
   if (image.size() < sizeof(Ehdr)) return {};
   std::string copy = kernel_view_copy(image);
   try {
-    return sizes_from(copy, t, ignore_modversions);
+    return layout_from(copy, t, ignore_modversions);
   } catch (const Error&) {
     return {};
   }
+}
+
+Sizes sizes_of(std::string_view image, const Target& t, bool ignore_modversions) {
+  const ModuleSizes s = layout_of(image, t, ignore_modversions).sizes;
+  return {s.core, s.init};
 }
 
 }  // namespace modforge::loader::kernel

@@ -1,6 +1,7 @@
 #include "loader/kernel/relocate.h"
 
 #include <cerrno>
+#include <algorithm>
 #include <cstdio>
 #include <unordered_map>
 
@@ -20,47 +21,65 @@ std::string hex(uint64_t v) {
   return b;
 }
 
-// The module's memory: each section's bytes as move_module copied them, with the writes of
-// the relocations applied so far.  Bytes past a section (or in a NOBITS one) start as zero.
+// The module's memory as move_module leaves it: each allocated section's bytes (NOBITS
+// ones zero) at its address, every other byte zero, with the writes of the relocations
+// applied so far.  Memory is addressed as the kernel does, so a relocation that writes
+// past its section's end reaches the next section of the same region, as on the machine.
 class Memory {
 public:
-  explicit Memory(const Image& im) : im_(im) {}
+  Memory(const Image& im, const std::vector<uint64_t>& addrs, const std::vector<uint64_t>& flags) : im_(im) {
+    const auto& secs = im.sections();
+    for (unsigned i = 1; i < secs.size() && i < addrs.size(); ++i)
+      if ((flags[i] & SHF_ALLOC) && secs[i].sh_size) ranges_.push_back({addrs[i], secs[i].sh_size, i});
+    std::sort(ranges_.begin(), ranges_.end(), [](const Range& a, const Range& b) { return a.addr < b.addr; });
+  }
 
-  uint64_t read(unsigned sec, uint64_t off, unsigned size) {
+  uint64_t read(uint64_t addr, unsigned size) {
     uint64_t v = 0;
-    for (unsigned k = 0; k < size; ++k) v |= uint64_t(byte(sec, off + k)) << (8 * k);
+    for (unsigned k = 0; k < size; ++k) v |= uint64_t(byte(addr + k)) << (8 * k);
     return v;
   }
-  void write(unsigned sec, uint64_t off, uint64_t v, unsigned size) {
-    Sec& s = load(sec);
+  void write(uint64_t addr, uint64_t v, unsigned size) {
     for (unsigned k = 0; k < size; ++k) {
       const uint8_t b = uint8_t(v >> (8 * k));
-      if (off + k < s.bytes.size() && off + k >= off) s.bytes[off + k] = char(b);
-      else s.sparse[off + k] = b;
+      Range* r = find(addr + k);
+      const uint64_t off = addr + k - (r ? r->addr : 0);
+      if (r && off < load(*r).size()) r->bytes[off] = char(b);
+      else sparse_[addr + k] = b;
     }
   }
 
 private:
-  struct Sec {
-    std::string bytes;
-    std::unordered_map<uint64_t, uint8_t> sparse;
+  struct Range {
+    uint64_t addr, size;
+    unsigned sec;
+    std::string bytes;  // the section's copy, made on first use
+    bool loaded = false;
   };
-  Sec& load(unsigned sec) {
-    auto [it, fresh] = mem_.try_emplace(sec);
-    if (fresh) {
-      const Shdr& sh = im_.sections()[sec];
-      if (sh.sh_type != SHT_NOBITS) it->second.bytes = std::string(im_.contents(sh));
-    }
-    return it->second;
+  Range* find(uint64_t a) {
+    auto it = std::upper_bound(ranges_.begin(), ranges_.end(), a, [](uint64_t x, const Range& r) { return x < r.addr; });
+    if (it == ranges_.begin()) return nullptr;
+    --it;
+    return a - it->addr < it->size ? &*it : nullptr;
   }
-  uint8_t byte(unsigned sec, uint64_t off) {
-    Sec& s = load(sec);
-    if (off < s.bytes.size()) return uint8_t(s.bytes[off]);
-    auto it = s.sparse.find(off);
-    return it == s.sparse.end() ? 0 : it->second;
+  const std::string& load(Range& r) {
+    if (!r.loaded) {
+      const Shdr& sh = im_.sections()[r.sec];
+      if (sh.sh_type != SHT_NOBITS) r.bytes = std::string(im_.contents(sh));
+      r.loaded = true;
+    }
+    return r.bytes;
+  }
+  uint8_t byte(uint64_t a) {
+    if (auto it = sparse_.find(a); it != sparse_.end()) return it->second;
+    Range* r = find(a);
+    if (!r) return 0;
+    const std::string& b = load(*r);
+    return a - r->addr < b.size() ? uint8_t(b[a - r->addr]) : 0;
   }
   const Image& im_;
-  std::unordered_map<unsigned, Sec> mem_;
+  std::vector<Range> ranges_;
+  std::unordered_map<uint64_t, uint8_t> sparse_;
 };
 
 struct Applier {
@@ -91,13 +110,12 @@ struct Applier {
       const Rela r = m.image.record<Rela>(rs.sh_offset + i * sizeof(Rela)).value_or(Rela{});
       const uint32_t type = static_cast<uint32_t>(r.r_info & 0xffffffffu);
       const uint32_t symi = static_cast<uint32_t>(r.r_info >> 32);
-      const uint64_t off = r.r_offset;
-      const uint64_t loc = in.sec_addrs[target] + off;
+      const uint64_t loc = in.sec_addrs[target] + r.r_offset;
       uint64_t val = (symi < in.sym_values.size() ? in.sym_values[symi] : 0) + uint64_t(r.r_addend);
       if (in.version == Kernel::v6_1) {
-        if (int e = apply_61(target, off, loc, type, val)) return e;
+        if (int e = apply_61(loc, type, val)) return e;
       } else {
-        if (int e = apply_612(target, off, loc, type, val)) return e;
+        if (int e = apply_612(loc, type, val)) return e;
       }
     }
     return 0;
@@ -109,23 +127,23 @@ struct Applier {
   }
 
   // 6.1: the target is checked first, the overflow after the write.
-  int apply_61(unsigned sec, uint64_t off, uint64_t loc, uint32_t type, uint64_t val) {
+  int apply_61(uint64_t loc, uint32_t type, uint64_t val) {
     switch (type) {
       case R_X86_64_NONE:
         return 0;
       case R_X86_64_64:
       case R_X86_64_PC64:
-        if (mem.read(sec, off, 8)) return invalid(type, val);
+        if (mem.read(loc, 8)) return invalid(type, val);
         if (type == R_X86_64_PC64) val -= loc;
-        mem.write(sec, off, val, 8);
+        mem.write(loc, val, 8);
         return 0;
       case R_X86_64_32:
       case R_X86_64_32S:
       case R_X86_64_PC32:
       case R_X86_64_PLT32:
-        if (mem.read(sec, off, 4)) return invalid(type, val);
+        if (mem.read(loc, 4)) return invalid(type, val);
         if (type == R_X86_64_PC32 || type == R_X86_64_PLT32) val -= loc;
-        mem.write(sec, off, val, 4);
+        mem.write(loc, val, 4);
         if (type == R_X86_64_32 && val != uint32_t(val)) return overflow(type, val);
         if (type == R_X86_64_32S && int64_t(val) != int32_t(uint32_t(val))) return overflow(type, val);
         return 0;
@@ -135,7 +153,7 @@ struct Applier {
   }
 
   // 6.12: the value (overflow) first, then the target.
-  int apply_612(unsigned sec, uint64_t off, uint64_t loc, uint32_t type, uint64_t val) {
+  int apply_612(uint64_t loc, uint32_t type, uint64_t val) {
     unsigned size = 0;
     switch (type) {
       case R_X86_64_NONE:
@@ -163,8 +181,8 @@ struct Applier {
       default:
         return unknown(type);
     }
-    if (mem.read(sec, off, size)) return invalid(type, val);
-    mem.write(sec, off, val, size);
+    if (mem.read(loc, size)) return invalid(type, val);
+    mem.write(loc, val, size);
     return 0;
   }
 
@@ -183,7 +201,7 @@ struct Applier {
 
 }  // namespace
 
-void place_sections(const ModuleView& m, unsigned pcpu, RelocInput& in) {
+void place_sections(const ModuleView& m, unsigned pcpu, const std::vector<SectionPlace>& places, RelocInput& in) {
   const auto& secs = m.image.sections();
   in.sec_flags.assign(secs.size(), 0);
   in.sec_addrs.assign(secs.size(), 0);
@@ -195,21 +213,24 @@ void place_sections(const ModuleView& m, unsigned pcpu, RelocInput& in) {
   in.sec_flags[pcpu] &= ~uint64_t(SHF_ALLOC);
   if (m.idx_sym < secs.size()) in.sec_flags[m.idx_sym] |= SHF_ALLOC;
   if (m.idx_str < secs.size()) in.sec_flags[m.idx_str] |= SHF_ALLOC;
-  uint64_t next = kModuleAddr;
+  const bool laid_out = places.size() == secs.size();
+  uint64_t next = kModuleAddr;  // without the layout's places: one region, in section order
   for (std::size_t i = 1; i < secs.size(); ++i) {
-    if (in.sec_flags[i] & SHF_ALLOC) {
+    if (!(in.sec_flags[i] & SHF_ALLOC)) {
+      in.sec_addrs[i] = kFileCopyAddr + secs[i].sh_offset;
+    } else if (laid_out && places[i].region >= 0) {
+      in.sec_addrs[i] = kModuleAddr + uint64_t(places[i].region) * kRegionStride + places[i].offset;
+    } else {
       const uint64_t align = secs[i].sh_addralign ? secs[i].sh_addralign : 1;
       next = (align & (align - 1)) ? next : (next + align - 1) & ~(align - 1);
       in.sec_addrs[i] = next;
       next += secs[i].sh_size & 0xffffffffull;
-    } else {
-      in.sec_addrs[i] = kFileCopyAddr + secs[i].sh_offset;
     }
   }
 }
 
 int apply_relocations(const ModuleView& m, const RelocInput& in, Log& log) {
-  Applier a{m, in, log, Memory(m.image)};
+  Applier a{m, in, log, Memory(m.image, in.sec_addrs, in.sec_flags)};
   const auto& secs = m.image.sections();
   const std::size_t shnum = secs.size();
   for (unsigned i = 1; i < shnum; ++i) {

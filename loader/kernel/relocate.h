@@ -3,9 +3,9 @@
 // refused, the 32-bit overflow checks and the refusal of a target whose bytes are not zero
 // (6.1 and 6.12 check in different orders and print different lines).
 //
-// The module's memory is the sections' file bytes (NOBITS ones zero), with each applied
-// relocation's value written over them, so a later relocation at the same place sees the
-// earlier write.  Addresses are stand-ins (module memory, vmlinux, the temporary copy of
+// The module's memory is the sections' file bytes (NOBITS ones zero) at the places the
+// kernel's layout gives them, with each applied relocation's value written over them, so a
+// later relocation at the same place (or one an earlier write ran into) sees the write.  Addresses are stand-ins (module memory, vmlinux, the temporary copy of
 // the file): the kernel prints values only in lines whose addresses differ on every boot,
 // and the overflow checks only depend on which area an address lies in.
 #pragma once
@@ -16,6 +16,7 @@
 #include "core/kernel.h"
 #include "loader/kernel/log.h"
 #include "loader/kernel/module_view.h"
+#include "loader/layout/layout.h"
 
 namespace modforge::loader::kernel {
 
@@ -35,12 +36,15 @@ struct RelocInput {
 constexpr uint64_t kVmlinuxAddr = 0xffffffff81000000ull;
 constexpr uint64_t kOtherModuleAddr = 0xffffffffc0100000ull;
 constexpr uint64_t kModuleAddr = 0xffffffffc1000000ull;
+constexpr uint64_t kRegionStride = 0x8000000ull;   // apart from each other, as vmalloc areas are
 constexpr uint64_t kFileCopyAddr = 0xffffc90000100000ull;
 constexpr uint64_t kPercpuAddr = 0x3a000ull;
 
 // Fills sec_flags and sec_addrs from the image as layout_and_allocate leaves them
-// (m.idx_info/idx_vers/idx_sym/idx_str set; `pcpu` the per-cpu section or 0).
-void place_sections(const ModuleView& m, unsigned pcpu, RelocInput& in);
+// (m.idx_info/idx_vers/idx_sym/idx_str set; `pcpu` the per-cpu section or 0), at the
+// layout's places (by section index; when the layout could not be computed, the allocated
+// sections follow each other in one region).
+void place_sections(const ModuleView& m, unsigned pcpu, const std::vector<SectionPlace>& places, RelocInput& in);
 
 // 0 or a negative errno; the lines the kernel prints go to `log`.
 int apply_relocations(const ModuleView& m, const RelocInput& in, Log& log);

@@ -38,6 +38,7 @@ struct Shdr {
   uint32_t link = 0;
   bool placed = false;   // sh_entsize != ~0UL
   bool init = false;     // placed in the init part
+  SectionPlace where;    // region and offset once placed
 };
 
 // The state load_module has reached when layout_sections runs.
@@ -125,11 +126,11 @@ constexpr std::array<Mask, 5> MASKS{{
 
 bool takes(const Shdr& s, const Mask& m) { return (s.flags & m.need) == m.need && !(s.flags & m.refuse) && !s.placed; }
 
-// module_get_offset: place the section at the aligned end of `size`.
-uint32_t place(uint32_t& size, const Shdr& s) {
+// module_get_offset: place the section at the aligned end of region `region`'s `size`.
+void place(uint32_t& size, Shdr& s, int region) {
   uint32_t off = kalign(size, sec_align(s.addralign));
   size = off + static_cast<uint32_t>(s.size);
-  return off;
+  s.where = {region, off};
 }
 
 // The strings layout_symtab counts: strlen(&strtab[st_name]) + 1, read in the image.
@@ -215,7 +216,7 @@ ModuleSizes sizes_6_1(const elf::ElfFile& f, LoadInfo& li, const LayoutConfig& c
   for (unsigned m = 0; m < MASKS.size(); ++m) {
     for (auto& s : li.sh) {
       if (!takes(s, MASKS[m]) || init_layout_section(s.name, cfg)) continue;
-      place(m ? data : core, s);
+      place(m ? data : core, s, m && cfg.data_in_vmalloc ? 2 : 0);
       s.placed = true;
     }
     if (m == 0) core = strict_core(core);
@@ -224,7 +225,7 @@ ModuleSizes sizes_6_1(const elf::ElfFile& f, LoadInfo& li, const LayoutConfig& c
   for (unsigned m = 0; m < MASKS.size(); ++m) {
     for (auto& s : li.sh) {
       if (!takes(s, MASKS[m]) || !init_layout_section(s.name, cfg)) continue;
-      place(init, s);
+      place(init, s, 1);
       s.placed = s.init = true;
     }
     if (m == 0 || m == 1 || m == 4) init = strict(init);
@@ -233,7 +234,7 @@ ModuleSizes sizes_6_1(const elf::ElfFile& f, LoadInfo& li, const LayoutConfig& c
   if (cfg.kallsyms && li.sym) {
     Shdr& symsect = li.sh[li.sym];
     symsect.flags |= ELF::SHF_ALLOC;
-    place(init, symsect);
+    place(init, symsect, 1);
     symsect.placed = symsect.init = true;
     SymtabCount c = count_core_symbols(f, li, cfg);
     data = kalign(data, sec_align(symsect.addralign)) + c.ndst * ELF_SYM_SIZE;
@@ -242,7 +243,7 @@ ModuleSizes sizes_6_1(const elf::ElfFile& f, LoadInfo& li, const LayoutConfig& c
     data = strict_core(data);
     Shdr& strsect = li.sh[li.str];
     strsect.flags |= ELF::SHF_ALLOC;
-    place(init, strsect);
+    place(init, strsect, 1);
     init = kalign(init, MOD_KALLSYMS_ALIGN) + MOD_KALLSYMS_SIZE + c.nsrc;
     init = strict(init);
   }
@@ -268,7 +269,7 @@ ModuleSizes sizes_6_12(const elf::ElfFile& f, LoadInfo& li, const LayoutConfig& 
       for (auto& s : li.sh) {
         if (!takes(s, MASKS[m]) || is_init != init_layout_section(s.name, cfg)) continue;
         if (type == MOD_INVALID) continue;  // WARN_ON_ONCE: left unplaced
-        place(mem[type], s);
+        place(mem[type], s, type);
         s.placed = true;
         s.init = is_init;
       }
@@ -277,7 +278,7 @@ ModuleSizes sizes_6_12(const elf::ElfFile& f, LoadInfo& li, const LayoutConfig& 
   if (cfg.kallsyms && li.sym) {
     Shdr& symsect = li.sh[li.sym];
     symsect.flags |= ELF::SHF_ALLOC;
-    place(mem[MOD_INIT_DATA], symsect);
+    place(mem[MOD_INIT_DATA], symsect, MOD_INIT_DATA);
     symsect.placed = symsect.init = true;
     SymtabCount c = count_core_symbols(f, li, cfg);
     uint32_t& data = mem[MOD_DATA];
@@ -286,7 +287,7 @@ ModuleSizes sizes_6_12(const elf::ElfFile& f, LoadInfo& li, const LayoutConfig& 
     data += c.ndst;  // typetab
     Shdr& strsect = li.sh[li.str];
     strsect.flags |= ELF::SHF_ALLOC;
-    place(mem[MOD_INIT_DATA], strsect);
+    place(mem[MOD_INIT_DATA], strsect, MOD_INIT_DATA);
     uint32_t& idata = mem[MOD_INIT_DATA];
     idata = kalign(idata, MOD_KALLSYMS_ALIGN) + MOD_KALLSYMS_SIZE + c.nsrc;
   }
@@ -340,10 +341,18 @@ LayoutConfig layout_config_from(const std::string& text, Kernel version) {
   return c;
 }
 
-ModuleSizes module_sizes(const elf::ElfFile& f, const LayoutConfig& cfg, const LoadFlags& flags) {
+ModuleLayout module_layout(const elf::ElfFile& f, const LayoutConfig& cfg, const LoadFlags& flags) {
   LoadInfo li = prepare(f, cfg, flags);
-  if (li.sh.empty()) return {};
-  return cfg.version == Kernel::v6_1 ? sizes_6_1(f, li, cfg) : sizes_6_12(f, li, cfg);
+  ModuleLayout r;
+  if (li.sh.empty()) return r;
+  r.sizes = cfg.version == Kernel::v6_1 ? sizes_6_1(f, li, cfg) : sizes_6_12(f, li, cfg);
+  r.places.reserve(li.sh.size());
+  for (const Shdr& s : li.sh) r.places.push_back(s.where);
+  return r;
+}
+
+ModuleSizes module_sizes(const elf::ElfFile& f, const LayoutConfig& cfg, const LoadFlags& flags) {
+  return module_layout(f, cfg, flags).sizes;
 }
 
 }  // namespace modforge::loader

@@ -10,6 +10,7 @@
 #include <array>
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "core/elf.h"
 #include "core/kernel.h"
@@ -53,6 +54,21 @@ struct ModuleSizes {
   // a few bytes in the layout would show in the page-rounded figures.
   uint32_t core_margin = UINT32_MAX;
 };
+
+// Where layout_sections put an allocated section: its memory region and its offset there.
+// Regions are separate allocations: 6.1 core 0, init 1 (data 2 only when data lives in
+// vmalloc); 6.12 the mem type (MOD_TEXT ... MOD_INIT_RODATA).  -1: not placed.
+struct SectionPlace {
+  int region = -1;
+  uint32_t offset = 0;
+};
+
+struct ModuleLayout {
+  ModuleSizes sizes;
+  std::vector<SectionPlace> places;  // by section index
+};
+
+ModuleLayout module_layout(const elf::ElfFile&, const LayoutConfig&, const LoadFlags& = {});
 
 // Never fails on a file ElfFile accepted: out-of-range names or symbol tables count as the
 // kernel would read them, bounded by the file.

@@ -156,54 +156,52 @@ bool load_modules(State& st) {
   return calculate_dependencies(st);
 }
 
-int load_system_map(State& st, const std::string& path) {
+// kmod's loop over a symbol file: fgets into a 10 KB buffer (longer lines come in pieces),
+// the line number counted per piece, then the fake symbols; errno when it cannot open.
+template <typename Fn>
+int for_each_fgets_line(State& st, const std::string& path, Fn fn) {
   FILE* fp = std::fopen(path.c_str(), "r");
   if (!fp) return errno;
   char line[10240];
   unsigned linenum = 0;
-  while (std::fgets(line, sizeof line, fp)) {
-    ++linenum;
-    char* p = std::strchr(line, ' ');
-    if (p) p = std::strchr(p + 1, ' ');
-    if (!p) {
-      st.log(kErr, path + ":" + std::to_string(linenum) + ": invalid line: " + line + "\n");
-      continue;
-    }
-    ++p;
-    if (p[0] == st.s.sym_prefix) ++p;
-    if (std::strncmp(p, "__ksymtab_", 10) != 0) continue;
-    if (char* end = std::strchr(p, '\n')) *end = '\0';
-    add_symbol(st, p + 10, true, 0, kNoOwner);
-  }
+  while (std::fgets(line, sizeof line, fp)) fn(line, ++linenum);
   add_fake_symbols(st);
   std::fclose(fp);
   return 0;
 }
 
+int load_system_map(State& st, const std::string& path) {
+  return for_each_fgets_line(st, path, [&](char* line, unsigned linenum) {
+    char* p = std::strchr(line, ' ');
+    if (p) p = std::strchr(p + 1, ' ');
+    if (!p) {
+      st.log(kErr, path + ":" + std::to_string(linenum) + ": invalid line: " + line + "\n");
+      return;
+    }
+    ++p;
+    if (p[0] == st.s.sym_prefix) ++p;
+    if (std::strncmp(p, "__ksymtab_", 10) != 0) return;
+    if (char* end = std::strchr(p, '\n')) *end = '\0';
+    add_symbol(st, p + 10, true, 0, kNoOwner);
+  });
+}
+
 int load_symvers(State& st, const std::string& path) {
-  FILE* fp = std::fopen(path.c_str(), "r");
-  if (!fp) return errno;
-  char line[10240];
-  unsigned linenum = 0;
-  while (std::fgets(line, sizeof line, fp)) {
-    ++linenum;
+  return for_each_fgets_line(st, path, [&](char* line, unsigned linenum) {
     char* save = nullptr;
     const char* ver = strtok_r(line, " \t", &save);
     const char* sym = ver ? strtok_r(nullptr, " \t", &save) : nullptr;
     const char* where = sym ? strtok_r(nullptr, " \t", &save) : nullptr;
-    if (!ver || !sym || !where) continue;
-    if (std::strcmp(where, "vmlinux") != 0) continue;
+    if (!ver || !sym || !where) return;
+    if (std::strcmp(where, "vmlinux") != 0) return;
     char* verend = nullptr;
     const uint64_t crc = std::strtoull(ver, &verend, 16);
     if (verend[0] != '\0') {
       st.log(kErr, path + ":" + std::to_string(linenum) + " Invalid symbol version " + ver + ": " + std::strerror(errno) + "\n");
-      continue;
+      return;
     }
     add_symbol(st, sym, false, crc, kNoOwner);
-  }
-  add_fake_symbols(st);
-  std::fclose(fp);
-  return 0;
+  });
 }
 
 }  // namespace modforge::loader::depmod

@@ -63,6 +63,7 @@ private:
 
   int sig_check();
   int elf_validity_61();
+  int check_name_table(const Shdr& str);
   int setup_load_info_61();
   int elf_validity_612();
   int try_to_force_load(const std::string& reason);
@@ -187,6 +188,19 @@ static std::string sh_link_msg(uint32_t link, unsigned shnum) {
   return "Invalid ELF sh_link!=SHN_UNDEF(" + l + ") or (sh_link(" + l + ") >= hdr->e_shnum(" + std::to_string(shnum) + ")";
 }
 
+// Both versions: the section name table is not empty and ends in a NUL.
+int Loader::check_name_table(const Shdr& str) {
+  if (str.sh_size == 0) {
+    log(kErr, "empty section name table");
+    return fail(-ENOEXEC);
+  }
+  if (m_.image.range(str.sh_offset + str.sh_size - 1, 1) != std::string_view("\0", 1)) {
+    log(kErr, "ELF Spec violation: section name table isn't null terminated");
+    return fail(-ENOEXEC);
+  }
+  return 0;
+}
+
 int Loader::elf_validity_61() {
   if (int e = ehdr_checks(m_.image, out_.log)) return fail(e);
   m_.image.read_section_headers();
@@ -201,14 +215,7 @@ int Loader::elf_validity_61() {
     log(kErr, "Invalid ELF section hdr(type " + std::to_string(str.sh_type) + ")");
     return fail(-ENOEXEC);
   }
-  if (str.sh_size == 0) {
-    log(kErr, "empty section name table");
-    return fail(-ENOEXEC);
-  }
-  if (m_.image.range(str.sh_offset + str.sh_size - 1, 1) != std::string_view("\0", 1)) {
-    log(kErr, "ELF Spec violation: section name table isn't null terminated");
-    return fail(-ENOEXEC);
-  }
+  if (int e = check_name_table(str)) return e;
   if (s[0].sh_type != SHT_NULL || s[0].sh_size != 0 || s[0].sh_addr != 0) {
     log(kErr, "ELF Spec violation: section 0 type(" + std::to_string(static_cast<int>(s[0].sh_type)) +
                   ")!=SH_NULL or non-zero len or addr");
@@ -283,14 +290,7 @@ int Loader::elf_validity_612() {
     log(kErr, "Invalid ELF section name table type: " + std::to_string(str.sh_type));
     return fail(-ENOEXEC);
   }
-  if (str.sh_size == 0) {
-    log(kErr, "empty section name table");
-    return fail(-ENOEXEC);
-  }
-  if (m_.image.range(str.sh_offset + str.sh_size - 1, 1) != std::string_view("\0", 1)) {
-    log(kErr, "ELF Spec violation: section name table isn't null terminated");
-    return fail(-ENOEXEC);
-  }
+  if (int e = check_name_table(str)) return e;
   for (unsigned i = 0; i < s.size(); ++i) {
     if (s[i].sh_type == SHT_NULL) continue;
     if (s[i].sh_name >= str.sh_size) {

@@ -7,6 +7,7 @@
 
 #include "core/error.h"
 #include "core/input.h"
+#include "core/lines.h"
 #include "core/symvers.h"
 #include "loader/module/kofile.h"
 
@@ -47,12 +48,7 @@ std::string trim(std::string s) {
 // CONFIG_X=y / =m / "string"; absent or "is not set" -> empty.
 std::unordered_map<std::string, std::string> parse_config(std::string_view text) {
   std::unordered_map<std::string, std::string> m;
-  std::size_t pos = 0;
-  while (pos < text.size()) {
-    std::size_t end = text.find('\n', pos);
-    if (end == std::string_view::npos) end = text.size();
-    std::string_view line = text.substr(pos, end - pos);
-    pos = end + 1;
+  for (std::string_view line : Lines(text)) {
     if (line.substr(0, 7) != "CONFIG_") continue;
     std::size_t eq = line.find('=');
     if (eq == std::string_view::npos) continue;
@@ -119,12 +115,7 @@ void exports_from_system_map(std::string_view text, ExportTable& out) {
   struct Line { uint64_t addr; std::string_view name; };
   std::vector<Line> ks;
   uint64_t gpl_start = 0, gpl_stop = 0;
-  std::size_t pos = 0;
-  while (pos < text.size()) {
-    std::size_t end = text.find('\n', pos);
-    if (end == std::string_view::npos) end = text.size();
-    std::string_view line = text.substr(pos, end - pos);
-    pos = end + 1;
+  for (std::string_view line : Lines(text)) {
     std::size_t s1 = line.find(' '), s2 = s1 == std::string_view::npos ? s1 : line.find(' ', s1 + 1);
     if (s2 == std::string_view::npos) continue;
     uint64_t addr = std::strtoull(std::string(line.substr(0, s1)).c_str(), nullptr, 16);
@@ -142,12 +133,7 @@ void exports_from_system_map(std::string_view text, ExportTable& out) {
 
 // modules.builtin: "kernel/dir/name.ko" per line -> name, with '-' as '_'.
 void builtin_modules_from(std::string_view text, Target& t) {
-  std::size_t pos = 0;
-  while (pos < text.size()) {
-    std::size_t end = text.find('\n', pos);
-    if (end == std::string_view::npos) end = text.size();
-    std::string_view e = text.substr(pos, end - pos);
-    pos = end + 1;
+  for (std::string_view e : Lines(text)) {
     std::size_t slash = e.rfind('/');
     if (slash != std::string_view::npos) e.remove_prefix(slash + 1);
     if (e.size() > 3 && e.substr(e.size() - 3) == ".ko") e.remove_suffix(3);

@@ -9,6 +9,7 @@
 
 #include "core/error.h"
 #include "core/input.h"
+#include "core/lines.h"
 #include "loader/modinfo/index_file.h"
 
 namespace modforge::loader::modinfo {
@@ -95,12 +96,7 @@ ConfigNames ConfigNames::load() {
     }
     // Lines joined at a trailing backslash; words split on blanks; '#' starts a comment.
     std::string line;
-    std::size_t pos = 0;
-    while (pos < text.size()) {
-      std::size_t end = text.find('\n', pos);
-      if (end == std::string::npos) end = text.size();
-      std::string_view l(text.data() + pos, end - pos);
-      pos = end + 1;
+    for (std::string_view l : Lines(text)) {
       if (!l.empty() && l.back() == '\\') {
         line.append(l.substr(0, l.size() - 1));
         continue;

@@ -51,6 +51,23 @@ struct Param {
   std::optional<std::string_view> desc, type;
 };
 
+// "desc (type)" or "desc"; without a description the type alone, with a space and in
+// parentheses when `parens_alone` (kmod's -p form).
+void append_param_text(std::string& o, const Param& p, bool parens_alone) {
+  if (!p.desc) {
+    if (parens_alone) o += " (";
+    o += c_str(*p.type);
+    if (parens_alone) o += ')';
+    return;
+  }
+  o += c_str(*p.desc);
+  if (p.type) {
+    o += " (";
+    o += c_str(*p.type);
+    o += ')';
+  }
+}
+
 // process_parm; false (after kmod's message) when the value has no ':'.
 void add_param(std::string_view key, std::string_view value, std::vector<Param>& params, Result& r) {
   const std::size_t colon = value.find(':');
@@ -164,19 +181,8 @@ public:
         if (e.key == "parm" || e.key == "parmtype") add_param(e.key, c_str(e.value), params, r);
       for (auto p = params.rbegin(); p != params.rend(); ++p) {
         o += p->name;
-        if (!p->desc) {
-          o += ": (";
-          o += c_str(*p->type);
-          o += ')';
-        } else {
-          o += ':';
-          o += c_str(*p->desc);
-          if (p->type) {
-            o += " (";
-            o += c_str(*p->type);
-            o += ')';
-          }
-        }
+        o += ':';
+        append_param_text(o, *p, true);
         o += sep;
       }
       return true;
@@ -211,16 +217,7 @@ public:
       pad16(o, "parm:");
       o += p->name;
       o += ':';
-      if (!p->desc) {
-        o += c_str(*p->type);
-      } else {
-        o += c_str(*p->desc);
-        if (p->type) {
-          o += " (";
-          o += c_str(*p->type);
-          o += ')';
-        }
-      }
+      append_param_text(o, *p, false);
       o += sep;
     }
     return true;

@@ -1,0 +1,44 @@
+// The lines of a text, without their '\n' (a last line without one still counts; an
+// empty text has none): for (std::string_view line : Lines(text)).
+#pragma once
+#include <cstddef>
+#include <string_view>
+
+namespace modforge {
+
+class Lines {
+public:
+  explicit Lines(std::string_view text) : text_(text) {}
+
+  class iterator {
+  public:
+    iterator(std::string_view text, std::size_t pos) : text_(text), pos_(pos) { find_end(); }
+    std::string_view operator*() const { return text_.substr(pos_, end_ - pos_); }
+    iterator& operator++() {
+      pos_ = end_ + 1;
+      find_end();
+      return *this;
+    }
+    bool operator!=(const iterator& o) const { return pos_ != o.pos_; }
+
+  private:
+    void find_end() {
+      if (pos_ >= text_.size()) {
+        pos_ = end_ = text_.size();
+        return;
+      }
+      end_ = text_.find('\n', pos_);
+      if (end_ == std::string_view::npos) end_ = text_.size();
+    }
+    std::string_view text_;
+    std::size_t pos_, end_ = 0;
+  };
+
+  iterator begin() const { return {text_, 0}; }
+  iterator end() const { return {text_, text_.size()}; }
+
+private:
+  std::string_view text_;
+};
+
+}  // namespace modforge

@@ -24,7 +24,7 @@ namespace modforge::loader::kernel {
 
 // include/linux/panic.h TAINT_* bit numbers.
 enum TaintBit : unsigned {
-  kTaintProprietary = 0, kTaintForcedModule = 1, kTaintForcedRmmod = 3, kTaintUser = 6,
+  kTaintProprietary = 0, kTaintForcedModule = 1, kTaintForcedRmmod = 3, kTaintUser = 6, kTaintWarn = 9,
   kTaintCrap = 10, kTaintOot = 12, kTaintUnsigned = 13, kTaintLivepatch = 15, kTaintTest = 18,
 };
 // The letters of /proc/modules and /proc/sys/kernel/tainted's bits, in bit order.
@@ -62,6 +62,9 @@ struct State {
   bool sig_notice_done = false;       // pr_notice_once of the unsigned-module line
   bool livepatch_notice_done = false; // pr_notice_once of TAINT_LIVEPATCH
   bool lockdep_off = false;           // "Disabling lock debugging" was printed (once per boot)
+  bool warned_returns_decode = false; // apply_returns' WARN_ON_ONCE (undecodable return site)
+  bool warned_returns_thunk = false;  // apply_returns' WARN_ONCE "missing return thunk"
+  bool ftrace_disabled = false;       // an ftrace bug killed ftrace for the rest of the boot
   std::vector<LoadedModule> modules;  // newest first, as /proc/modules lists them
 };
 
@@ -70,6 +73,9 @@ struct Outcome {
   Log log;
   std::string name;  // the module's name (info->name), when the image got that far
   bool init_failed = false;  // every check passed; the module's own init returned err
+  // Set when the kernel's outcome depends on memory the emulator does not know (see
+  // finalize.h): why.  The verdict is the emulator's best; log lines may be missing.
+  std::string unmodelled;
 };
 
 class EmulatedKernel {

@@ -3,9 +3,12 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <optional>
+#include <unordered_map>
 
 #include <llvm/BinaryFormat/ELF.h>
 
+#include "loader/kernel/finalize.h"
 #include "loader/kernel/init_return.h"
 #include "loader/kernel/kernel.h"
 #include "loader/kernel/module_sizes.h"
@@ -97,7 +100,11 @@ private:
   bool using_gplonly_ = false;
   std::vector<std::string> pending_uses_;
   ModuleLayout layout_;  // where layout_sections puts each section, and the sizes
-  RelocInput reloc_;  // the symbols' values and sections' places for apply_relocations
+  RelocInput reloc_;
+  std::optional<ModuleMemory> memory_;  // the module's memory once relocated
+  std::unordered_map<std::string, uint64_t> ext_addrs_;  // stand-in addresses of resolved symbols
+  uint64_t external_address(const std::string& name, bool other_module);
+  std::vector<std::pair<uint64_t, uint64_t>> zero_areas() const;  // the symbols' values and sections' places for apply_relocations
 };
 
 int Loader::sig_check() {
@@ -643,7 +650,7 @@ int Loader::simplify_symbols() {
             }
           }
           found = ok;
-          if (ok) value = f->owner ? kOtherModuleAddr : kVmlinuxAddr;
+          if (ok) value = external_address(name, f->owner != nullptr);
         }
         if (found) break;
         if (null_sym && (s.getBinding() == STB_WEAK || name == "_GLOBAL_OFFSET_TABLE_")) break;
@@ -663,6 +670,30 @@ int Loader::simplify_symbols() {
     }
   }
   return ret;
+}
+
+// Each resolved symbol its own stand-in address (code patching compares call and jump
+// targets with __fentry__ and __x86_return_thunk).
+uint64_t Loader::external_address(const std::string& name, bool other_module) {
+  if (!other_module && name == "__fentry__") return RelocInput::kFentry;
+  if (!other_module && name == "__x86_return_thunk") return RelocInput::kReturnThunk;
+  auto [it, fresh] = ext_addrs_.try_emplace(name, 0);
+  if (fresh) it->second = (other_module ? kOtherModuleAddr : kVmlinuxAddr + 0x1000) + 0x40 * ext_addrs_.size();
+  return it->second;
+}
+
+// 6.12's text and read-only memory types hold nothing after their sections (the kallsyms
+// tables go to the data types), and move_module zeroed them.  6.1's core and init
+// allocations end with the kallsyms tables.
+std::vector<std::pair<uint64_t, uint64_t>> Loader::zero_areas() const {
+  std::vector<std::pair<uint64_t, uint64_t>> z;
+  if (t_.version != Kernel::v6_12 || layout_.places.empty()) return z;
+  for (int type : {0, 2, 3, 4, 6})  // MOD_TEXT, MOD_RODATA, MOD_RO_AFTER_INIT, MOD_INIT_TEXT, MOD_INIT_RODATA
+    if (const uint32_t size = layout_.sizes.mem[type]) {
+      const uint64_t base = kModuleAddr + uint64_t(type) * kRegionStride;
+      z.push_back({base, base + size});
+    }
+  return z;
 }
 
 int Loader::verify_exported_symbols() {
@@ -719,7 +750,12 @@ Outcome Loader::run(std::string_view params) {
   }
   if (int e = check_export_crcs()) { fail(e); return out_; }
   if (int e = simplify_symbols(); e < 0) { fail(e); return out_; }
-  if (int e = apply_relocations(m_, reloc_, out_.log); e < 0) { fail(e); return out_; }
+  memory_.emplace(m_.image, reloc_.sec_addrs, reloc_.sec_flags, kFileCopyAddr, zero_areas());
+  if (int e = apply_relocations(m_, reloc_, *memory_, out_.log); e < 0) { fail(e); return out_; }
+  // post_relocation -> module_finalize, then ftrace_module_init
+  for (std::string why : {apply_returns(m_, reloc_, *memory_, st_, out_.log),
+                          ftrace_module_init(m_, reloc_, *memory_, st_, out_.log)})
+    if (out_.unmodelled.empty()) out_.unmodelled = why;
   if (int e = verify_exported_symbols()) { fail(e); return out_; }
 
   // COMING: parameters, sysfs, init.

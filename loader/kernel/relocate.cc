@@ -3,7 +3,6 @@
 #include <cerrno>
 #include <algorithm>
 #include <cstdio>
-#include <unordered_map>
 
 #include <llvm/BinaryFormat/ELF.h>
 
@@ -21,72 +20,11 @@ std::string hex(uint64_t v) {
   return b;
 }
 
-// The module's memory as move_module leaves it: each allocated section's bytes (NOBITS
-// ones zero) at its address, every other byte zero, with the writes of the relocations
-// applied so far.  Memory is addressed as the kernel does, so a relocation that writes
-// past its section's end reaches the next section of the same region, as on the machine.
-class Memory {
-public:
-  Memory(const Image& im, const std::vector<uint64_t>& addrs, const std::vector<uint64_t>& flags) : im_(im) {
-    const auto& secs = im.sections();
-    for (unsigned i = 1; i < secs.size() && i < addrs.size(); ++i)
-      if ((flags[i] & SHF_ALLOC) && secs[i].sh_size) ranges_.push_back({addrs[i], secs[i].sh_size, i});
-    std::sort(ranges_.begin(), ranges_.end(), [](const Range& a, const Range& b) { return a.addr < b.addr; });
-  }
-
-  uint64_t read(uint64_t addr, unsigned size) {
-    uint64_t v = 0;
-    for (unsigned k = 0; k < size; ++k) v |= uint64_t(byte(addr + k)) << (8 * k);
-    return v;
-  }
-  void write(uint64_t addr, uint64_t v, unsigned size) {
-    for (unsigned k = 0; k < size; ++k) {
-      const uint8_t b = uint8_t(v >> (8 * k));
-      Range* r = find(addr + k);
-      const uint64_t off = addr + k - (r ? r->addr : 0);
-      if (r && off < load(*r).size()) r->bytes[off] = char(b);
-      else sparse_[addr + k] = b;
-    }
-  }
-
-private:
-  struct Range {
-    uint64_t addr, size;
-    unsigned sec;
-    std::string bytes;  // the section's copy, made on first use
-    bool loaded = false;
-  };
-  Range* find(uint64_t a) {
-    auto it = std::upper_bound(ranges_.begin(), ranges_.end(), a, [](uint64_t x, const Range& r) { return x < r.addr; });
-    if (it == ranges_.begin()) return nullptr;
-    --it;
-    return a - it->addr < it->size ? &*it : nullptr;
-  }
-  const std::string& load(Range& r) {
-    if (!r.loaded) {
-      const Shdr& sh = im_.sections()[r.sec];
-      if (sh.sh_type != SHT_NOBITS) r.bytes = std::string(im_.contents(sh));
-      r.loaded = true;
-    }
-    return r.bytes;
-  }
-  uint8_t byte(uint64_t a) {
-    if (auto it = sparse_.find(a); it != sparse_.end()) return it->second;
-    Range* r = find(a);
-    if (!r) return 0;
-    const std::string& b = load(*r);
-    return a - r->addr < b.size() ? uint8_t(b[a - r->addr]) : 0;
-  }
-  const Image& im_;
-  std::vector<Range> ranges_;
-  std::unordered_map<uint64_t, uint8_t> sparse_;
-};
-
 struct Applier {
   const ModuleView& m;
   const RelocInput& in;
   Log& log;
-  Memory mem;
+  ModuleMemory& mem;
 
   int invalid(uint32_t type, uint64_t val) {
     const char* what = in.version == Kernel::v6_1 ? "Skipping invalid" : "Invalid";
@@ -229,8 +167,8 @@ void place_sections(const ModuleView& m, unsigned pcpu, const std::vector<Sectio
   }
 }
 
-int apply_relocations(const ModuleView& m, const RelocInput& in, Log& log) {
-  Applier a{m, in, log, Memory(m.image, in.sec_addrs, in.sec_flags)};
+int apply_relocations(const ModuleView& m, const RelocInput& in, ModuleMemory& mem, Log& log) {
+  Applier a{m, in, log, mem};
   const auto& secs = m.image.sections();
   const std::size_t shnum = secs.size();
   for (unsigned i = 1; i < shnum; ++i) {

@@ -15,6 +15,7 @@
 
 #include "core/kernel.h"
 #include "loader/kernel/log.h"
+#include "loader/kernel/module_memory.h"
 #include "loader/kernel/module_view.h"
 #include "loader/layout/layout.h"
 
@@ -29,6 +30,9 @@ struct RelocInput {
   // and string tables gain it), by section index.
   std::vector<uint64_t> sec_flags;
   std::vector<uint64_t> sec_addrs;  // sh_addr after move_module, by section index
+  // vmlinux symbols the code patching recognises, at fixed stand-in addresses
+  static constexpr uint64_t kFentry = 0xffffffff81000100ull;       // __fentry__ (MCOUNT_ADDR)
+  static constexpr uint64_t kReturnThunk = 0xffffffff81000200ull;  // __x86_return_thunk
 };
 
 // Stand-in addresses the emulated kernel gives: vmlinux's symbols, other modules' symbols,
@@ -46,7 +50,8 @@ constexpr uint64_t kPercpuAddr = 0x3a000ull;
 // sections follow each other in one region).
 void place_sections(const ModuleView& m, unsigned pcpu, const std::vector<SectionPlace>& places, RelocInput& in);
 
-// 0 or a negative errno; the lines the kernel prints go to `log`.
-int apply_relocations(const ModuleView& m, const RelocInput& in, Log& log);
+// 0 or a negative errno; the lines the kernel prints go to `log`.  `mem` is the module's
+// memory at in.sec_addrs (kFileCopyAddr for the file copy); the relocations write to it.
+int apply_relocations(const ModuleView& m, const RelocInput& in, ModuleMemory& mem, Log& log);
 
 }  // namespace modforge::loader::kernel

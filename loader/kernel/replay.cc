@@ -199,7 +199,7 @@ std::string replay_batch(const Target& t, const std::string& batch_dir, const st
            ", \"rc\": " + std::to_string(r.rc) + ", \"errno\": " + (r.syscall ? std::to_string(err) : "null") +
            ", \"errname\": " + (r.syscall ? json_str(errno_name(err)) : "null") + ", \"stderr\": " + json_str(se) + ", \"dmesg\": " + dm +
            ", \"proc_modules\": " + proc_json(k, name) + ", \"kernel_tainted\": " + std::to_string(k.state().tainted) +
-           "}\n";
+           (r.outcome.unmodelled.empty() ? "" : ", \"unmodelled\": " + json_str(r.outcome.unmodelled)) + "}\n";
   }
   return out;
 }

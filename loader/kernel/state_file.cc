@@ -101,8 +101,11 @@ std::string format_state(const State& s, const Target& t) {
   std::string o(kMagic);
   o += "\ntarget " + std::string(kernel_name(t.version)) + " " + t.release + "\n";
   o += "tainted " + std::to_string(s.tainted) + "\n";
-  o += std::string("once ") + (s.sig_notice_done ? "1" : "0") + " " + (s.livepatch_notice_done ? "1" : "0") + " " +
-       (s.lockdep_off ? "1" : "0") + "\n";
+  o += "once";
+  for (bool b : {s.sig_notice_done, s.livepatch_notice_done, s.lockdep_off, s.warned_returns_decode,
+                 s.warned_returns_thunk, s.ftrace_disabled})
+    o += b ? " 1" : " 0";
+  o += "\n";
   for (const LoadedModule& m : s.modules) {
     o += "module " + enc(m.name) + " " + std::string(state_name(m.state)) + " " + std::to_string(m.taints) + " " +
          std::to_string(m.core_size) + " " + std::to_string(m.init_size) + " " + (m.has_init ? "1" : "0") + " " +
@@ -155,9 +158,10 @@ State parse_state(std::string_view text, const std::string& name, const Target& 
         expect = kOnce;
         continue;
       case kOnce:
-        if (f.size() != 4 || f[0] != "once" || !flag(f[1], s.sig_notice_done) || !flag(f[2], s.livepatch_notice_done) ||
-            !flag(f[3], s.lockdep_off))
-          throw bad("expected 'once 0|1 0|1 0|1'");
+        if (f.size() != 7 || f[0] != "once" || !flag(f[1], s.sig_notice_done) || !flag(f[2], s.livepatch_notice_done) ||
+            !flag(f[3], s.lockdep_off) || !flag(f[4], s.warned_returns_decode) || !flag(f[5], s.warned_returns_thunk) ||
+            !flag(f[6], s.ftrace_disabled))
+          throw bad("expected 'once' and six 0|1 flags");
         expect = kBody;
         continue;
       case kBody: {

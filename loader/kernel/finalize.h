@@ -1,0 +1,31 @@
+// What load_module does to the module's code after relocating it and before the module
+// is formed, where the kernel prints: x86 module_finalize's apply_returns (every
+// .return_sites entry must point at a `jmp __x86_return_thunk`; each is rewritten to
+// "ret; int3..." as under qemu's CPU, which wants no return thunk) and
+// ftrace_module_init (every __mcount_loc entry must point at a `call __fentry__`, which
+// becomes a 5-byte NOP; a mismatch is an ftrace bug that disables ftrace for the boot).
+// Their WARN blocks are written as the kernel's first lines: "cut here", the message, and
+// "WARNING: CPU: 0 PID: <pid> at FILE:LINE FUNC+<off>" (the process id and the code offset
+// differ on every machine); the register dump and call trace are not.
+//
+// The emulator knows the module's own memory; when a check would read elsewhere (vmlinux,
+// another module, a VEX-encoded instruction), the outcome is
+// not modelled: the reason is returned and the rest of that check is skipped.
+#pragma once
+#include <string>
+
+#include "loader/kernel/kernel.h"
+#include "loader/kernel/log.h"
+#include "loader/kernel/module_memory.h"
+#include "loader/kernel/module_view.h"
+#include "loader/kernel/relocate.h"
+
+namespace modforge::loader::kernel {
+
+// module_finalize's apply_returns; returns "" or why the outcome is not modelled.
+std::string apply_returns(const ModuleView& m, const RelocInput& in, ModuleMemory& mem, State& st, Log& log);
+
+// ftrace_module_init (after module_finalize); "" or why not modelled.
+std::string ftrace_module_init(const ModuleView& m, const RelocInput& in, ModuleMemory& mem, State& st, Log& log);
+
+}  // namespace modforge::loader::kernel

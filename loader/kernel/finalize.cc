@@ -151,6 +151,19 @@ std::string apply_returns(const ModuleView& m, const RelocInput& in, ModuleMemor
   return "";
 }
 
+void unwind_module_init(const ModuleView& m, const RelocInput& in, State& st, Log& log) {
+  const unsigned ip = last_named(m, ".orc_unwind_ip"), orc = last_named(m, ".orc_unwind");
+  if (!ip || !orc) return;
+  const uint64_t ip_size = m.image.sections()[ip].sh_size, orc_size = m.image.sections()[orc].sh_size;
+  constexpr uint64_t kOrcEntry = 6;  // struct orc_entry, packed
+  const uint32_t entries = uint32_t(ip_size / 4);  // unsigned int num_entries
+  if ((ip_size % 4 || orc_size % kOrcEntry || entries != orc_size / kOrcEntry) && !st.warned_orc) {
+    st.warned_orc = true;
+    warn(st, log, "", in.version == Kernel::v6_1 ? "arch/x86/kernel/unwind_orc.c:250" : "arch/x86/kernel/unwind_orc.c:296",
+         "unwind_module_init");
+  }
+}
+
 std::string ftrace_module_init(const ModuleView& m, const RelocInput& in, ModuleMemory& mem, State& st, Log& log) {
   if (st.ftrace_disabled) return "";
   // section_objs(): the first allocated __mcount_loc, size / sizeof(unsigned long) entries

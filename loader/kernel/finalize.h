@@ -25,6 +25,10 @@ namespace modforge::loader::kernel {
 // module_finalize's apply_returns; returns "" or why the outcome is not modelled.
 std::string apply_returns(const ModuleView& m, const RelocInput& in, ModuleMemory& mem, State& st, Log& log);
 
+// The end of module_finalize: unwind_module_init's WARN_ON_ONCE on .orc_unwind_ip and
+// .orc_unwind sizes that do not describe the same number of entries.
+void unwind_module_init(const ModuleView& m, const RelocInput& in, State& st, Log& log);
+
 // ftrace_module_init (after module_finalize); "" or why not modelled.
 std::string ftrace_module_init(const ModuleView& m, const RelocInput& in, ModuleMemory& mem, State& st, Log& log);
 

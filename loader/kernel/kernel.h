@@ -64,6 +64,7 @@ struct State {
   bool lockdep_off = false;           // "Disabling lock debugging" was printed (once per boot)
   bool warned_returns_decode = false; // apply_returns' WARN_ON_ONCE (undecodable return site)
   bool warned_returns_thunk = false;  // apply_returns' WARN_ONCE "missing return thunk"
+  bool warned_orc = false;            // unwind_module_init's WARN_ON_ONCE (ORC table sizes)
   bool ftrace_disabled = false;       // an ftrace bug killed ftrace for the rest of the boot
   std::vector<LoadedModule> modules;  // newest first, as /proc/modules lists them
 };

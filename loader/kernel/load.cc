@@ -753,9 +753,10 @@ Outcome Loader::run(std::string_view params) {
   memory_.emplace(m_.image, reloc_.sec_addrs, reloc_.sec_flags, kFileCopyAddr, zero_areas());
   if (int e = apply_relocations(m_, reloc_, *memory_, out_.log); e < 0) { fail(e); return out_; }
   // post_relocation -> module_finalize, then ftrace_module_init
-  for (std::string why : {apply_returns(m_, reloc_, *memory_, st_, out_.log),
-                          ftrace_module_init(m_, reloc_, *memory_, st_, out_.log)})
-    if (out_.unmodelled.empty()) out_.unmodelled = why;
+  out_.unmodelled = apply_returns(m_, reloc_, *memory_, st_, out_.log);
+  unwind_module_init(m_, reloc_, st_, out_.log);
+  if (std::string why = ftrace_module_init(m_, reloc_, *memory_, st_, out_.log); out_.unmodelled.empty())
+    out_.unmodelled = why;
   if (int e = verify_exported_symbols()) { fail(e); return out_; }
 
   // COMING: parameters, sysfs, init.

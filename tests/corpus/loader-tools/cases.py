@@ -310,6 +310,31 @@ KNOWN_OOPS = {
 }
 
 
+def patching_cases():
+    """What load_module does to the code after relocating it: x86 apply_returns (every
+    .return_sites entry must point at a jmp to the return thunk) and ftrace's mcount
+    conversion (every __mcount_loc entry at a call to __fentry__).  Their WARNs are once
+    per boot, or kill ftrace for the boot, so the order in the batch matters."""
+    return [
+        ("returns_unrelocated", ".return_sites left unrelocated (its relocations' target out of range)",
+         [ins(mut("lc_big", "shdr", ".rela.return_sites", "info", "0xffff"))]),
+        ("returns_moved", "a return site moved by one byte (WARN_ONCE: already printed)",
+         [ins(mut("lc_plain", "rela", ".rela.return_sites", "0", "addend", "^1"))]),
+        ("mcount_moved", "an mcount site one byte late: ftrace bug, ftrace off for the boot",
+         [ins(mut("lc_params", "rela", ".rela__mcount_loc", "0", "addend", "+1"))]),
+        ("mcount_after_bug", "a good module once ftrace is off", [ins(good("lc_intree"))]),
+    ]
+
+
+def ftrace_fault_cases():
+    """An mcount site at a user-space address: ftrace_verify_code cannot read it."""
+    return [
+        ("mcount_user_address", "an mcount entry relocated as PC32 (a small number)",
+         [ins(mut("lc_plain", "rela", ".rela__mcount_loc", "0", "type", "2"))]),
+        ("returns_ok_after", "a good module after the ftrace bug", [ins(good("lc_big"))]),
+    ]
+
+
 def batches(ver, vermagic, other_vermagic):
     ext = ".ko" if ver == "6.1" else ".ko.xz"
     skip = KNOWN_OOPS.get(ver, {})
@@ -318,4 +343,5 @@ def batches(ver, vermagic, other_vermagic):
     half = (len(elf) + 1) // 2
     return [("01-params", params_batch()), ("02-modules", modules_batch()),
             ("03-mut-elf-a", elf[:half]), ("04-mut-elf-b", elf[half:]),
-            ("05-mut-content", content), ("06-shipped", shipped_cases(ext))]
+            ("05-mut-content", content), ("06-shipped", shipped_cases(ext)),
+            ("07-mut-patching", patching_cases()), ("08-mut-ftrace", ftrace_fault_cases())]

@@ -103,3 +103,19 @@ TEST(LoaderKernelState, WrittenFileReadsBack) {
   fs::remove(path);
   EXPECT_THROW(write_state_file("/nonexistent-dir/state", s, t), Error);
 }
+
+// The boot-wide effects of the code patching's WARNs survive a save: a later command in
+// the same boot must not warn again, and ftrace stays off.
+TEST(LoaderKernelState, WarnOnceFlagsRoundTrip) {
+  const Target& t = target61();
+  State s = boot_state(12288 | 512);
+  s.warned_returns_thunk = true;
+  s.warned_orc = true;
+  s.ftrace_disabled = true;
+  State back = parse_state(format_state(s, t), "st", t);
+  EXPECT_FALSE(back.warned_returns_decode);
+  EXPECT_TRUE(back.warned_returns_thunk);
+  EXPECT_TRUE(back.warned_orc);
+  EXPECT_TRUE(back.ftrace_disabled);
+  EXPECT_EQ(back.tainted, 12288u | 512u);
+}

@@ -105,7 +105,8 @@ unsigned last_named(const ModuleView& m, std::string_view name) {
 
 }  // namespace
 
-std::string apply_returns(const ModuleView& m, const RelocInput& in, ModuleMemory& mem, State& st, Log& log) {
+std::string apply_returns(const ModuleView& m, const RelocInput& in, ModuleMemory& mem, State& st, Log& log,
+                          std::vector<uint64_t>& patched) {
   const unsigned sec = last_named(m, ".return_sites");
   if (!sec) return "";
   const bool v61 = in.version == Kernel::v6_1;
@@ -147,8 +148,29 @@ std::string apply_returns(const ModuleView& m, const RelocInput& in, ModuleMemor
     std::string repl(insn.len, char(0xcc));
     repl[0] = char(0xc3);
     mem.write_bytes(addr, repl);
+    patched.push_back(addr);
   }
   return "";
+}
+
+ThunkRun runs_unpatched_return(ModuleMemory& mem, uint64_t addr, uint64_t size, const std::vector<uint64_t>& patched) {
+  if (!size || size > (1u << 20) || !mem.known(addr, size)) return ThunkRun::no;
+  bool unpatched = false;
+  for (uint64_t p = 0; p + 5 <= size; ++p)
+    if (mem.read(addr + p, 1) == 0xe9 &&
+        addr + p + 5 + uint64_t(int64_t(int32_t(mem.read(addr + p + 1, 4)))) == RelocInput::kReturnThunk)
+      unpatched = true;
+  if (!unpatched) return ThunkRun::no;
+  const bool some_patched =
+      std::any_of(patched.begin(), patched.end(), [&](uint64_t a) { return a >= addr && a - addr < size; });
+  return some_patched ? ThunkRun::unknown : ThunkRun::yes;
+}
+
+void warn_unpatched_thunk(State& st, Log& log) {
+  if (st.warned_thunk_run) return;
+  st.warned_thunk_run = true;
+  warn(st, log, "Unpatched return thunk in use. This should not happen!", "arch/x86/kernel/cpu/bugs.c:3524",
+       "__warn_thunk");
 }
 
 void unwind_module_init(const ModuleView& m, const RelocInput& in, State& st, Log& log) {

@@ -13,6 +13,7 @@
 // not modelled: the reason is returned and the rest of that check is skipped.
 #pragma once
 #include <string>
+#include <vector>
 
 #include "loader/kernel/kernel.h"
 #include "loader/kernel/log.h"
@@ -23,7 +24,19 @@
 namespace modforge::loader::kernel {
 
 // module_finalize's apply_returns; returns "" or why the outcome is not modelled.
-std::string apply_returns(const ModuleView& m, const RelocInput& in, ModuleMemory& mem, State& st, Log& log);
+// `patched`: the return sites it rewrote.
+std::string apply_returns(const ModuleView& m, const RelocInput& in, ModuleMemory& mem, State& st, Log& log,
+                          std::vector<uint64_t>& patched);
+
+// 6.12's __x86_return_thunk warns, once per boot, when a return apply_returns left
+// unpatched runs.  Whether running the function at [addr, addr + size) does: `yes` when it
+// has such a return and no patched one (every way out is unpatched), `unknown` when it
+// has both (which one runs depends on its branches).  Returns through functions it calls
+// are not followed.
+enum class ThunkRun { no, yes, unknown };
+ThunkRun runs_unpatched_return(ModuleMemory& mem, uint64_t addr, uint64_t size, const std::vector<uint64_t>& patched);
+// The WARN it prints.
+void warn_unpatched_thunk(State& st, Log& log);
 
 // The end of module_finalize: unwind_module_init's WARN_ON_ONCE on .orc_unwind_ip and
 // .orc_unwind sizes that do not describe the same number of entries.

@@ -53,6 +53,7 @@ struct LoadedModule {
   std::vector<std::string> holders;  // modules using this one, newest first (source_list)
   std::vector<ModExport> exports;
   bool has_init = false, has_exit = false;
+  bool exit_warns_thunk = false;  // 6.12: its exit function returns through an unpatched thunk
   uint64_t core_size = 0, init_size = 0;  // /proc/modules size; 0 until "layout" lands
   int refcnt() const { return static_cast<int>(holders.size()); }
 };
@@ -65,6 +66,7 @@ struct State {
   bool warned_returns_decode = false; // apply_returns' WARN_ON_ONCE (undecodable return site)
   bool warned_returns_thunk = false;  // apply_returns' WARN_ONCE "missing return thunk"
   bool warned_orc = false;            // unwind_module_init's WARN_ON_ONCE (ORC table sizes)
+  bool warned_thunk_run = false;      // 6.12 __warn_thunk's WARN_ONCE (an unpatched return ran)
   bool ftrace_disabled = false;       // an ftrace bug killed ftrace for the rest of the boot
   std::vector<LoadedModule> modules;  // newest first, as /proc/modules lists them
 };

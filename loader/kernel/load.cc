@@ -102,6 +102,8 @@ private:
   ModuleLayout layout_;  // where layout_sections puts each section, and the sizes
   RelocInput reloc_;
   std::optional<ModuleMemory> memory_;  // the module's memory once relocated
+  std::vector<uint64_t> patched_returns_;  // return sites apply_returns rewrote
+  ThunkRun thunk_run_of(std::string_view function);
   std::unordered_map<std::string, uint64_t> ext_addrs_;  // stand-in addresses of resolved symbols
   uint64_t external_address(const std::string& name, bool other_module);
   std::vector<std::pair<uint64_t, uint64_t>> zero_areas() const;  // the symbols' values and sections' places for apply_relocations
@@ -682,6 +684,18 @@ uint64_t Loader::external_address(const std::string& name, bool other_module) {
   return it->second;
 }
 
+// Whether running the module's function (by symbol name, as .gnu.linkonce.this_module's
+// relocation names it) returns through a return thunk apply_returns left unpatched.
+ThunkRun Loader::thunk_run_of(std::string_view function) {
+  if (!memory_) return ThunkRun::no;
+  for (std::size_t i = 1; i < m_.num_symbols() && i < reloc_.sym_values.size(); ++i) {
+    const Sym s = m_.symbol(i);
+    if (s.st_shndx != SHN_UNDEF && s.getType() == STT_FUNC && m_.symbol_name(s) == function)
+      return runs_unpatched_return(*memory_, reloc_.sym_values[i], s.st_size, patched_returns_);
+  }
+  return ThunkRun::no;
+}
+
 // 6.12's text and read-only memory types hold nothing after their sections (the kallsyms
 // tables go to the data types), and move_module zeroed them.  6.1's core and init
 // allocations end with the kallsyms tables.
@@ -753,7 +767,7 @@ Outcome Loader::run(std::string_view params) {
   memory_.emplace(m_.image, reloc_.sec_addrs, reloc_.sec_flags, kFileCopyAddr, zero_areas());
   if (int e = apply_relocations(m_, reloc_, *memory_, out_.log); e < 0) { fail(e); return out_; }
   // post_relocation -> module_finalize, then ftrace_module_init
-  out_.unmodelled = apply_returns(m_, reloc_, *memory_, st_, out_.log);
+  out_.unmodelled = apply_returns(m_, reloc_, *memory_, st_, out_.log, patched_returns_);
   unwind_module_init(m_, reloc_, st_, out_.log);
   if (std::string why = ftrace_module_init(m_, reloc_, *memory_, st_, out_.log); out_.unmodelled.empty())
     out_.unmodelled = why;
@@ -771,6 +785,15 @@ Outcome Loader::run(std::string_view params) {
   InitInfo init = init_info(m_);
   mod_.has_init = init.has_init;
   mod_.has_exit = init.has_exit;
+  if (t_.version == Kernel::v6_12) {
+    // do_init_module runs init (its return may go through the unpatched thunk); exit runs at rmmod
+    const ThunkRun at_init = init.has_init ? thunk_run_of("init_module") : ThunkRun::no;
+    const ThunkRun at_exit = init.has_exit ? thunk_run_of("cleanup_module") : ThunkRun::no;
+    if ((at_init == ThunkRun::unknown || at_exit == ThunkRun::unknown) && out_.unmodelled.empty())
+      out_.unmodelled = "a function with both patched and unpatched returns";
+    if (at_init == ThunkRun::yes) warn_unpatched_thunk(st_, out_.log);
+    mod_.exit_warns_thunk = at_exit == ThunkRun::yes;
+  }
   if (init.ret < 0) { out_.init_failed = true; fail(init.ret); return out_; }
   if (init.ret > 0) {
     // followed by dump_stack()'s lines, which depend on the running machine

@@ -103,13 +103,13 @@ std::string format_state(const State& s, const Target& t) {
   o += "tainted " + std::to_string(s.tainted) + "\n";
   o += "once";
   for (bool b : {s.sig_notice_done, s.livepatch_notice_done, s.lockdep_off, s.warned_returns_decode,
-                 s.warned_returns_thunk, s.warned_orc, s.ftrace_disabled})
+                 s.warned_returns_thunk, s.warned_orc, s.warned_thunk_run, s.ftrace_disabled})
     o += b ? " 1" : " 0";
   o += "\n";
   for (const LoadedModule& m : s.modules) {
     o += "module " + enc(m.name) + " " + std::string(state_name(m.state)) + " " + std::to_string(m.taints) + " " +
          std::to_string(m.core_size) + " " + std::to_string(m.init_size) + " " + (m.has_init ? "1" : "0") + " " +
-         (m.has_exit ? "1" : "0") + "\n";
+         (m.has_exit ? "1" : "0") + " " + (m.exit_warns_thunk ? "1" : "0") + "\n";
     for (const std::string& u : m.uses) o += "use " + enc(u) + "\n";
     for (const std::string& h : m.holders) o += "holder " + enc(h) + "\n";
     for (const ModExport& e : m.exports) {
@@ -158,10 +158,10 @@ State parse_state(std::string_view text, const std::string& name, const Target& 
         expect = kOnce;
         continue;
       case kOnce:
-        if (f.size() != 8 || f[0] != "once" || !flag(f[1], s.sig_notice_done) || !flag(f[2], s.livepatch_notice_done) ||
+        if (f.size() != 9 || f[0] != "once" || !flag(f[1], s.sig_notice_done) || !flag(f[2], s.livepatch_notice_done) ||
             !flag(f[3], s.lockdep_off) || !flag(f[4], s.warned_returns_decode) || !flag(f[5], s.warned_returns_thunk) ||
-            !flag(f[6], s.warned_orc) || !flag(f[7], s.ftrace_disabled))
-          throw bad("expected 'once' and seven 0|1 flags");
+            !flag(f[6], s.warned_orc) || !flag(f[7], s.warned_thunk_run) || !flag(f[8], s.ftrace_disabled))
+          throw bad("expected 'once' and eight 0|1 flags");
         expect = kBody;
         continue;
       case kBody: {
@@ -170,7 +170,7 @@ State parse_state(std::string_view text, const std::string& name, const Target& 
           expect = kDone;
           continue;
         }
-        if (f.size() != 8 || f[0] != "module") throw bad("expected 'module'");
+        if (f.size() != 9 || f[0] != "module") throw bad("expected 'module'");
         LoadedModule m;
         auto nm = dec(f[1]);
         if (!nm) throw bad("bad module name");
@@ -182,7 +182,7 @@ State parse_state(std::string_view text, const std::string& name, const Target& 
         else if (f[2] == "Unloading") m.state = ModState::going;
         else throw bad("bad module state");
         if (!number(f[3], m.taints) || !number(f[4], m.core_size) || !number(f[5], m.init_size) ||
-            !flag(f[6], m.has_init) || !flag(f[7], m.has_exit))
+            !flag(f[6], m.has_init) || !flag(f[7], m.has_exit) || !flag(f[8], m.exit_warns_thunk))
           throw bad("bad module fields");
         s.modules.push_back(std::move(m));
         cur = &s.modules.back();

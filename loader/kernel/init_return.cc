@@ -59,8 +59,23 @@ int code_return(const ModuleView& m, const Sym& s) {
 
 }  // namespace
 
-InitInfo init_info(const ModuleView& m) {
+std::size_t function_at(const ModuleView& m, const std::vector<uint64_t>& sym_values, uint64_t addr) {
+  if (!addr) return 0;
+  for (std::size_t i = 1; i < m.num_symbols() && i < sym_values.size(); ++i) {
+    const Sym s = m.symbol(i);
+    if (s.st_shndx != SHN_UNDEF && s.getType() == STT_FUNC && sym_values[i] == addr) return i;
+  }
+  return 0;
+}
+
+InitInfo init_info(const ModuleView& m, const InitPointers* ptrs) {
   InitInfo info;
+  if (ptrs) {
+    info.has_init = ptrs->init != 0;
+    info.has_exit = ptrs->exit != 0;
+    if (std::size_t i = function_at(m, *ptrs->sym_values, ptrs->init)) info.ret = code_return(m, m.symbol(i));
+    return info;
+  }
   // .gnu.linkonce.this_module's relocations set .init and .exit (modpost's .mod.c).
   const auto& s = m.image.sections();
   for (std::size_t i = 1; i < s.size(); ++i) {

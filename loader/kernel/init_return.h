@@ -6,6 +6,8 @@
 // result) is taken to return 0, which is what working modules do.
 #pragma once
 
+#include <vector>
+
 #include "loader/kernel/module_view.h"
 
 namespace modforge::loader::kernel {
@@ -15,6 +17,17 @@ struct InitInfo {
   int ret = 0;
 };
 
-InitInfo init_info(const ModuleView& m);
+// With `ptrs`: struct module's init and exit as the relocations left them (the kernel
+// calls whatever they point at; a pointer that is 0 is no function); the init function is
+// the defined function symbol at that address (`sym_values`: each symbol's address).
+// Without: the relocations of .gnu.linkonce.this_module naming init_module/cleanup_module.
+struct InitPointers {
+  uint64_t init = 0, exit = 0;
+  const std::vector<uint64_t>* sym_values = nullptr;
+};
+InitInfo init_info(const ModuleView& m, const InitPointers* ptrs = nullptr);
+
+// The defined function symbol at `addr` (an index into the symbol table), or 0.
+std::size_t function_at(const ModuleView& m, const std::vector<uint64_t>& sym_values, uint64_t addr);
 
 }  // namespace modforge::loader::kernel

@@ -103,7 +103,7 @@ private:
   RelocInput reloc_;
   std::optional<ModuleMemory> memory_;  // the module's memory once relocated
   std::vector<uint64_t> patched_returns_;  // return sites apply_returns rewrote
-  ThunkRun thunk_run_of(std::string_view function);
+  ThunkRun thunk_run_of(uint64_t addr);
   std::unordered_map<std::string, uint64_t> ext_addrs_;  // stand-in addresses of resolved symbols
   uint64_t external_address(const std::string& name, bool other_module);
   std::vector<std::pair<uint64_t, uint64_t>> zero_areas() const;  // the symbols' values and sections' places for apply_relocations
@@ -684,16 +684,12 @@ uint64_t Loader::external_address(const std::string& name, bool other_module) {
   return it->second;
 }
 
-// Whether running the module's function (by symbol name, as .gnu.linkonce.this_module's
-// relocation names it) returns through a return thunk apply_returns left unpatched.
-ThunkRun Loader::thunk_run_of(std::string_view function) {
-  if (!memory_) return ThunkRun::no;
-  for (std::size_t i = 1; i < m_.num_symbols() && i < reloc_.sym_values.size(); ++i) {
-    const Sym s = m_.symbol(i);
-    if (s.st_shndx != SHN_UNDEF && s.getType() == STT_FUNC && m_.symbol_name(s) == function)
-      return runs_unpatched_return(*memory_, reloc_.sym_values[i], s.st_size, patched_returns_);
-  }
-  return ThunkRun::no;
+// Whether running the module's function at `addr` (what struct module's init or exit
+// points at) returns through a return thunk apply_returns left unpatched.
+ThunkRun Loader::thunk_run_of(uint64_t addr) {
+  const std::size_t i = function_at(m_, reloc_.sym_values, addr);
+  if (!memory_ || !i) return ThunkRun::no;
+  return runs_unpatched_return(*memory_, addr, m_.symbol(i).st_size, patched_returns_);
 }
 
 // 6.12's text and read-only memory types hold nothing after their sections (the kallsyms
@@ -782,13 +778,18 @@ Outcome Loader::run(std::string_view params) {
   // loaded"): built-in parameters' prefixes, which no file a user has lists reliably
   // (modules.builtin.modinfo names KBUILD_MODNAME, sysfs the parameter prefix), so this
   // refusal is not emulated.
-  InitInfo init = init_info(m_);
+  // struct module's init and exit, as the relocations of .gnu.linkonce.this_module left them
+  InitPointers ptrs{0, 0, &reloc_.sym_values};
+  const uint64_t mod_addr = reloc_.sec_addrs[m_.idx_mod];
+  if (t_.init_offset) ptrs.init = memory_->read(mod_addr + t_.init_offset, 8);
+  if (t_.exit_offset) ptrs.exit = memory_->read(mod_addr + t_.exit_offset, 8);
+  InitInfo init = init_info(m_, t_.init_offset && t_.exit_offset ? &ptrs : nullptr);
   mod_.has_init = init.has_init;
   mod_.has_exit = init.has_exit;
   if (t_.version == Kernel::v6_12) {
     // do_init_module runs init (its return may go through the unpatched thunk); exit runs at rmmod
-    const ThunkRun at_init = init.has_init ? thunk_run_of("init_module") : ThunkRun::no;
-    const ThunkRun at_exit = init.has_exit ? thunk_run_of("cleanup_module") : ThunkRun::no;
+    const ThunkRun at_init = init.has_init ? thunk_run_of(ptrs.init) : ThunkRun::no;
+    const ThunkRun at_exit = init.has_exit ? thunk_run_of(ptrs.exit) : ThunkRun::no;
     if ((at_init == ThunkRun::unknown || at_exit == ThunkRun::unknown) && out_.unmodelled.empty())
       out_.unmodelled = "a function with both patched and unpatched returns";
     if (at_init == ThunkRun::yes) warn_unpatched_thunk(st_, out_.log);

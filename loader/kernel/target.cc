@@ -5,6 +5,8 @@
 #include <fstream>
 #include <sstream>
 
+#include <llvm/BinaryFormat/ELF.h>
+
 #include "core/error.h"
 #include "core/input.h"
 #include "core/lines.h"
@@ -68,7 +70,8 @@ bool is_modules_dir(const fs::path& p) {
   return fs::is_regular_file(p / "modules.order", ec) || fs::is_directory(p / "kernel", ec);
 }
 
-// The .gnu.linkonce.this_module size of the first shipped module that can be read.
+// The .gnu.linkonce.this_module size of the first shipped module that can be read, and
+// the offsets of struct module's init and exit from the first with both.
 bool this_module_size_from(const fs::path& dir, Target& t) {
   auto order = read_text(dir / "modules.order");
   if (!order) return false;
@@ -85,15 +88,28 @@ bool this_module_size_from(const fs::path& dir, Target& t) {
       try {
         KoFile ko = KoFile::open(p.string());
         if (const elf::Section* s = ko.elf().section(".gnu.linkonce.this_module")) {
-          t.this_module_size = s->size;
-          t.this_module_size_from = p.string();
-          return true;
+          if (t.this_module_size == 0) {
+            t.this_module_size = s->size;
+            t.this_module_size_from = p.string();
+          }
+          // where modpost's .mod.c puts .init and .exit: the offsets of their relocations
+          for (const elf::Section& r : ko.elf().sections()) {
+            if (r.type != llvm::ELF::SHT_RELA || r.info != s->index) continue;
+            for (const elf::Relocation& e : ko.elf().relocations(r)) {
+              if (e.symbol >= ko.elf().symbols().size()) continue;
+              std::string_view nm = ko.elf().symbols()[e.symbol].name;
+              if (nm == "init_module") t.init_offset = e.offset;
+              if (nm == "cleanup_module") t.exit_offset = e.offset;
+            }
+          }
+          // a module without an exit function does not say where .exit is: read another
+          if (t.init_offset && t.exit_offset) return true;
         }
       } catch (const Error&) {
       }
     }
   }
-  return false;
+  return t.this_module_size != 0;
 }
 
 void exports_from_symvers(std::string_view text, const std::string& path, ExportTable& out) {

@@ -61,6 +61,9 @@ struct Target {
   bool retpoline = false;
   uint64_t this_module_size = 0;
   std::string this_module_size_from;  // the shipped module it was read from
+  // struct module's init and exit pointers in it (0: not found), read from that module's
+  // relocations: the kernel calls what the relocations wrote there, whatever the symbol.
+  uint64_t init_offset = 0, exit_offset = 0;
   std::string modules_dir;            // lib/modules/<release>, when found
   std::string dot_config;             // the .config text (the layout rules read it)
   ExportTable exports;                // vmlinux's exports

@@ -40,7 +40,9 @@ MISSING = object()
 
 def load(path):
     recs = []
-    with open(path) as fh:
+    # the replay writes the kernel's bytes as they are; kernel-oracle.sh decodes them as UTF-8
+    # with errors replaced, and so is the replay read here
+    with open(path, encoding="utf-8", errors="replace") as fh:
         for n, line in enumerate(fh, 1):
             if not line.strip():
                 continue

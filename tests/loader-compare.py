@@ -63,6 +63,8 @@ WARNING = re.compile(r"^(WARNING: CPU: \d+ )(?:UID: \d+ )?PID: (?:\d+|<pid>)( at
 END_TRACE = re.compile(r"^---\[ end trace [0-9a-f]+ \]---$")
 # Bytes ftrace_bug and apply_returns print hold relocated values (addresses differ per boot).
 BYTES = re.compile(r"^( actual:   | expected: )[0-9a-f]{2}(:[0-9a-f]{2})*$|^(missing return thunk: \S+: )[0-9a-f]{2}( [0-9a-f]{2})*$")
+# The BTF verifier numbers a module's types on from vmlinux's own count.
+BTF_ID = re.compile(r"^BPF: \[\d+\]")
 STACK_START = re.compile(r"^CPU: \d+ (UID: \d+ )?PID: \d+ Comm: ")
 STACK_END = " </TASK>"
 
@@ -86,6 +88,7 @@ def dmesg(r, kernel_side=False):
             msg = w.group(1) + "PID: <pid>" + w.group(2) + "+<off>"
             in_warn = kernel_side
         msg = BYTES.sub(lambda b: (b.group(1) or b.group(3)) + "<bytes>", msg)
+        msg = BTF_ID.sub("BPF: [<id>]", msg)
         if kernel_side:
             if in_stack:
                 in_stack = msg != STACK_END

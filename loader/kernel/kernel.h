@@ -68,6 +68,7 @@ struct State {
   bool warned_orc = false;            // unwind_module_init's WARN_ON_ONCE (ORC table sizes)
   bool warned_thunk_run = false;      // 6.12 __warn_thunk's WARN_ONCE (an unpatched return ran)
   bool ftrace_disabled = false;       // an ftrace bug killed ftrace for the rest of the boot
+  bool warned_btf = false;            // 6.12's pr_warn_once of a module BTF mismatch
   std::vector<LoadedModule> modules;  // newest first, as /proc/modules lists them
 };
 

@@ -11,6 +11,7 @@
 #include "loader/kernel/finalize.h"
 #include "loader/kernel/init_return.h"
 #include "loader/kernel/kernel.h"
+#include "loader/kernel/module_btf.h"
 #include "loader/kernel/module_sizes.h"
 #include "loader/kernel/module_view.h"
 #include "loader/kernel/params.h"
@@ -769,6 +770,22 @@ Outcome Loader::run(std::string_view params) {
     out_.unmodelled = why;
   if (int e = verify_exported_symbols()) { fail(e); return out_; }
 
+  // prepare_coming_module: the MODULE_STATE_COMING notifiers; 6.12's BTF check warns once
+  // (6.1's modules carry no .BTF).
+  if (t_.version == Kernel::v6_12) {
+    for (unsigned i = 1; i < m_.image.shnum(); ++i) {
+      if (m_.image.section_name(i) != ".BTF") continue;  // find_any_sec: the first, any flags
+      const Shdr& b = m_.image.sections()[i];
+      if (!b.sh_size) break;
+      const BtfVerdict v = module_btf_check(m_.image.contents(b));
+      if (v.ok) break;
+      if (!v.log.empty()) log(kErr, "BPF: " + v.log);
+      if (!st_.warned_btf)
+        log(kWarn, "Kernel module BTF mismatch detected, BTF debug info may be unavailable for some modules");
+      st_.warned_btf = true;
+      break;
+    }
+  }
   // COMING: parameters, sysfs, init.
   ParseResult pr = parse_module_args(mod_.name, params, read_params(m_), out_.log, t_.version);
   if (pr.taint_user) add_taint(kTaintUser);

@@ -103,7 +103,7 @@ std::string format_state(const State& s, const Target& t) {
   o += "tainted " + std::to_string(s.tainted) + "\n";
   o += "once";
   for (bool b : {s.sig_notice_done, s.livepatch_notice_done, s.lockdep_off, s.warned_returns_decode,
-                 s.warned_returns_thunk, s.warned_orc, s.warned_thunk_run, s.ftrace_disabled})
+                 s.warned_returns_thunk, s.warned_orc, s.warned_thunk_run, s.ftrace_disabled, s.warned_btf})
     o += b ? " 1" : " 0";
   o += "\n";
   for (const LoadedModule& m : s.modules) {
@@ -158,10 +158,11 @@ State parse_state(std::string_view text, const std::string& name, const Target& 
         expect = kOnce;
         continue;
       case kOnce:
-        if (f.size() != 9 || f[0] != "once" || !flag(f[1], s.sig_notice_done) || !flag(f[2], s.livepatch_notice_done) ||
+        if (f.size() != 10 || f[0] != "once" || !flag(f[1], s.sig_notice_done) || !flag(f[2], s.livepatch_notice_done) ||
             !flag(f[3], s.lockdep_off) || !flag(f[4], s.warned_returns_decode) || !flag(f[5], s.warned_returns_thunk) ||
-            !flag(f[6], s.warned_orc) || !flag(f[7], s.warned_thunk_run) || !flag(f[8], s.ftrace_disabled))
-          throw bad("expected 'once' and eight 0|1 flags");
+            !flag(f[6], s.warned_orc) || !flag(f[7], s.warned_thunk_run) || !flag(f[8], s.ftrace_disabled) ||
+            !flag(f[9], s.warned_btf))
+          throw bad("expected 'once' and nine 0|1 flags");
         expect = kBody;
         continue;
       case kBody: {

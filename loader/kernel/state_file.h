@@ -7,7 +7,7 @@
 //   tainted <decimal /proc/sys/kernel/tainted>
 //   once <sig notice 0|1> <livepatch notice 0|1> <lock debugging off 0|1>
 //        <return-site decode warned 0|1> <missing return thunk warned 0|1>
-//        <ORC sizes warned 0|1> <unpatched thunk ran 0|1> <ftrace off 0|1>
+//        <ORC sizes warned 0|1> <unpatched thunk ran 0|1> <ftrace off 0|1> <BTF warned 0|1>
 //   module <name> <Live|Loading|Unloading> <taint bits> <core> <init> <init 0|1> <exit 0|1>
 //          <exit runs an unpatched return thunk 0|1>
 //   use <name>                       (modules this one uses, oldest first)

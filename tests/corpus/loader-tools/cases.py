@@ -335,6 +335,17 @@ def ftrace_fault_cases():
     ]
 
 
+def btf_cases():
+    """6.12 checks a module's .BTF as it comes in; with CONFIG_MODULE_ALLOW_BTF_MISMATCH a
+    failure is one warning per boot.  (6.1's modules carry no .BTF.)"""
+    return [
+        ("btf_magic", "BTF header magic broken", [ins(mut("lc_initerr", "byte", ".BTF", "0", "0"))]),
+        ("btf_strings_unterminated", "BTF string section not NUL-terminated (warned already)",
+         [ins(mut("lc_plain", "byte", ".BTF", "last", "0x41"))]),
+        ("btf_ok_after", "a good module after the warning", [ins(good("lc_big"))]),
+    ]
+
+
 def batches(ver, vermagic, other_vermagic):
     ext = ".ko" if ver == "6.1" else ".ko.xz"
     skip = KNOWN_OOPS.get(ver, {})
@@ -344,4 +355,5 @@ def batches(ver, vermagic, other_vermagic):
     return [("01-params", params_batch()), ("02-modules", modules_batch()),
             ("03-mut-elf-a", elf[:half]), ("04-mut-elf-b", elf[half:]),
             ("05-mut-content", content), ("06-shipped", shipped_cases(ext)),
-            ("07-mut-patching", patching_cases()), ("08-mut-ftrace", ftrace_fault_cases())]
+            ("07-mut-patching", patching_cases()), ("08-mut-ftrace", ftrace_fault_cases())] + \
+        ([("09-mut-btf", btf_cases())] if ver == "6.12" else [])

@@ -1,7 +1,13 @@
-// Writing a whole buffer to a file descriptor, as the tools' mains do with what the
-// libraries collected for standard output and standard error.
+// File descriptor I/O the tools share: writing a whole buffer (the mains, for what the
+// libraries collected for standard output and standard error), reading until a count or
+// the end of the file, and a reusable read buffer.
 #pragma once
+#include <cerrno>
+#include <cstdint>
+#include <cstring>
+#include <memory>
 #include <string_view>
+#include <sys/types.h>
 #include <unistd.h>
 
 namespace modforge {
@@ -13,5 +19,50 @@ inline void write_all(int fd, std::string_view s) {
     s.remove_prefix(static_cast<std::size_t>(w));
   }
 }
+
+// read() (off < 0) or pread() at `off` until `n` bytes or the end of the file, retrying
+// EINTR: the bytes read, or -1 with errno set.
+inline ssize_t read_up_to(int fd, char* to, std::size_t n, int64_t off = -1) {
+  std::size_t got = 0;
+  while (got < n) {
+    const ssize_t r = off < 0 ? ::read(fd, to + got, n - got) : ::pread(fd, to + got, n - got, off + off_t(got));
+    if (r < 0) {
+      if (errno == EINTR) continue;
+      return -1;
+    }
+    if (r == 0) break;
+    got += static_cast<std::size_t>(r);
+  }
+  return static_cast<ssize_t>(got);
+}
+
+// Bytes reused from file to file: grown, never zero-filled.
+class ReadBuffer {
+public:
+  // At least n bytes; earlier contents are lost.
+  char* get(std::size_t n) {
+    if (n > cap_) {
+      p_.reset(new char[n]);
+      cap_ = n;
+    }
+    return p_.get();
+  }
+  // At least n bytes, the first `keep` kept.
+  char* grow(std::size_t n, std::size_t keep) {
+    if (n > cap_) {
+      std::unique_ptr<char[]> q(new char[n]);
+      if (keep) std::memcpy(q.get(), p_.get(), keep);
+      p_ = std::move(q);
+      cap_ = n;
+    }
+    return p_.get();
+  }
+  char* data() const { return p_.get(); }
+  std::size_t capacity() const { return cap_; }
+
+private:
+  std::unique_ptr<char[]> p_;
+  std::size_t cap_ = 0;
+};
 
 }  // namespace modforge

@@ -232,24 +232,6 @@ void read_needed(const ModElf& elf, std::vector<NeededSymbol>& out) {
 
 }  // namespace
 
-char* ReadBuffer::get(std::size_t n) {
-  if (n > cap_) {
-    p_.reset(new char[n]);
-    cap_ = n;
-  }
-  return p_.get();
-}
-
-char* ReadBuffer::grow(std::size_t n, std::size_t keep) {
-  if (n > cap_) {
-    std::unique_ptr<char[]> q(new char[n]);
-    if (keep) std::memcpy(q.get(), p_.get(), keep);
-    p_ = std::move(q);
-    cap_ = n;
-  }
-  return p_.get();
-}
-
 namespace {
 
 // The whole file, read (not mapped) into `buf`.  0 or an errno value.
@@ -269,15 +251,14 @@ int read_file(const std::string& path, ReadBuffer& buf, std::string_view& out) {
       p = buf.grow(size * 2 + 4096, done);
       size = size * 2 + 4095;
     }
-    const ssize_t r = ::read(fd, p + done, size - done);
+    const ssize_t r = read_up_to(fd, p + done, size - done);
     if (r < 0) {
-      if (errno == EINTR) continue;
       const int e = errno;
       ::close(fd);
       return e;
     }
-    if (r == 0) break;
     done += static_cast<std::size_t>(r);
+    if (done < size) break;  // the end of the file
   }
   ::close(fd);
   out = std::string_view(p, done);

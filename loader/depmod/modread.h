@@ -2,6 +2,7 @@
 // (the __crc_ symbols, else __ksymtab_strings), the .modinfo strings and the undefined
 // symbols with their __versions CRCs.  Runs on worker threads: no shared state.
 #pragma once
+#include "core/fd_io.h"
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -32,16 +33,7 @@ struct ModuleData {
 
 // Buffers a worker thread reuses from one module to the next (no allocation, zero fill or
 // mmap/munmap per file: unmapping in a threaded process costs every core a TLB flush).
-class ReadBuffer {
-public:
-  char* get(std::size_t n);  // at least n bytes; earlier contents are lost
-  char* grow(std::size_t n, std::size_t keep);  // at least n bytes, the first `keep` kept
-  std::size_t capacity() const { return cap_; }
-
-private:
-  std::unique_ptr<char[]> p_;
-  std::size_t cap_ = 0;
-};
+using modforge::ReadBuffer;
 
 struct ReadBuffers {
   ReadBuffer file, image;

@@ -25,35 +25,8 @@ constexpr std::size_t kHead = 4096, kTail = 16384, kSmall = kHead + kTail;
 
 }  // namespace
 
-char* ModuleImage::Buffer::room(std::size_t n, std::size_t keep) {
-  if (n > cap) {
-    std::unique_ptr<char[]> grown(new char[n]);
-    if (keep) std::memcpy(grown.get(), bytes.get(), keep);
-    bytes = std::move(grown);
-    cap = n;
-  }
-  return bytes.get();
-}
-
 ModuleImage::~ModuleImage() {
   if (fd_ >= 0) ::close(fd_);
-}
-
-bool ModuleImage::read_fully(int fd, char* to, std::size_t len, uint64_t off) {
-  std::size_t got = 0;
-  while (got < len) {
-    const ssize_t r = ::pread(fd, to + got, len - got, static_cast<off_t>(off + got));
-    if (r < 0) {
-      if (errno == EINTR) continue;
-      return false;
-    }
-    if (r == 0) {
-      errno = 0;
-      return false;
-    }
-    got += static_cast<std::size_t>(r);
-  }
-  return true;
 }
 
 int ModuleImage::open(const std::string& path) {
@@ -69,17 +42,11 @@ int ModuleImage::open(const std::string& path) {
   if (S_ISREG(st.st_mode)) {
     const uint64_t size = static_cast<uint64_t>(st.st_size);
     const std::size_t want = size <= kSmall ? size : kHead;
-    char* buf = raw_.room(std::max(want, kMagicMax));
+    char* buf = raw_.get(std::max(want, kMagicMax));
     // What pread gives (it may be less if the file shrank since fstat).
-    while (got < want) {
-      const ssize_t r = ::pread(fd_, buf + got, want - got, static_cast<off_t>(got));
-      if (r < 0) {
-        if (errno == EINTR) continue;
-        return errno;
-      }
-      if (r == 0) break;
-      got += static_cast<std::size_t>(r);
-    }
+    const ssize_t r = read_up_to(fd_, buf, want, 0);
+    if (r < 0) return errno;
+    got = static_cast<std::size_t>(r);
     if (got < kMagicMax) return EINVAL;
     const std::string_view first(buf, got);
     const Compression c = compression_of(first);
@@ -91,8 +58,10 @@ int ModuleImage::open(const std::string& path) {
         head_ = first;
         size_ = size;
         const std::size_t tlen = static_cast<std::size_t>(std::min<uint64_t>(kTail, size - kHead));
-        char* t = tail_.room(tlen);
-        if (!read_fully(fd_, t, tlen, size - tlen)) return errno ? errno : EIO;
+        char* t = tail_.get(tlen);
+        const ssize_t n = read_up_to(fd_, t, tlen, int64_t(size - tlen));
+        if (n < 0) return errno;
+        if (std::size_t(n) < tlen) return EIO;
         end_ = std::string_view(t, tlen);
       }
       return 0;
@@ -107,20 +76,17 @@ int ModuleImage::open(const std::string& path) {
     return 0;
   } else {
     // Not a regular file: whatever read() gives up to its end.
-    raw_.room(1 << 16);
+    raw_.get(1 << 16);
     for (;;) {
-      if (got == raw_.cap) raw_.room(raw_.cap * 2, got);
-      const ssize_t r = ::read(fd_, raw_.bytes.get() + got, raw_.cap - got);
-      if (r < 0) {
-        if (errno == EINTR) continue;
-        return errno;
-      }
-      if (r == 0) break;
+      if (got == raw_.capacity()) raw_.grow(raw_.capacity() * 2, got);
+      const ssize_t r = read_up_to(fd_, raw_.data() + got, raw_.capacity() - got);
+      if (r < 0) return errno;
       got += static_cast<std::size_t>(r);
+      if (got < raw_.capacity()) break;  // the end of the file
     }
     if (got < kMagicMax) return EINVAL;
   }
-  const std::string_view raw(raw_.bytes.get(), got);
+  const std::string_view raw(raw_.data(), got);
   const Compression c = compression_of(raw);
   if (c == Compression::xz || c == Compression::zstd) {
     try {
@@ -142,7 +108,7 @@ std::string_view ModuleImage::at(uint64_t off, uint64_t len) {
   const uint64_t tail_start = size_ - end_.size();
   if (off >= tail_start) return end_.substr(off - tail_start, len);
   std::string& piece = pieces_.emplace_back(len, '\0');
-  if (!read_fully(fd_, piece.data(), len, off)) piece.clear();
+  if (read_up_to(fd_, piece.data(), len, int64_t(off)) != ssize_t(len)) piece.clear();
   return piece;
 }
 

@@ -2,6 +2,7 @@
 // the decompressed bytes, and the .modinfo strings found the way libkmod's ELF reader finds
 // them.  Failures are errno values because modinfo prints strerror() of them.
 #pragma once
+#include "core/fd_io.h"
 #include <cstdint>
 #include <deque>
 #include <memory>
@@ -28,18 +29,11 @@ public:
   std::string_view at(uint64_t off, uint64_t len);
 
 private:
-  bool read_fully(int fd, char* to, std::size_t len, uint64_t off);
 
   // Storage kept between files and not zero-filled when it grows (growing keeps the bytes).
-  struct Buffer {
-    std::unique_ptr<char[]> bytes;
-    std::size_t cap = 0;
-    char* room(std::size_t n, std::size_t keep = 0);
-  };
-
   Decoder decoder_;
-  Buffer raw_;    // the first page of a plain file (all of one that is not a regular file)
-  Buffer tail_;   // the last bytes of a plain file
+  ReadBuffer raw_;    // the first page of a plain file (all of one that is not a regular file)
+  ReadBuffer tail_;   // the last bytes of a plain file
   std::deque<std::string> pieces_;   // other ranges of a plain file, read on demand
   std::string_view whole_, head_, end_;
   int fd_ = -1;

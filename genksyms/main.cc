@@ -11,7 +11,7 @@
 int main(int argc, char** argv) {
   using namespace modforge;
   std::vector<std::string> args(argv, argv + argc);
-  Kernel kernel = Kernel::v6_12;
+  Kernel kernel = Kernel::v6_12;  // the newest, when neither --kernel nor MODFORGE_KERNEL says
   if (!select_kernel(args, kernel)) return 1;
   genksyms::Streams io;
   int rc;

@@ -1,5 +1,6 @@
 // The genksyms command line, as each kernel version's main() handles it.
 #include <cerrno>
+#include <cstdlib>
 #include <memory>
 #include <new>
 #include <optional>
@@ -21,7 +22,16 @@ struct CommandLine {
   bool has_symbol_prefix;
 };
 
-CommandLine command_line(Kernel k) { return {k == Kernel::v6_1}; }
+constexpr CommandLine k61{.has_symbol_prefix = true};
+constexpr CommandLine k612{.has_symbol_prefix = false};
+
+const CommandLine& command_line(Kernel k) {
+  switch (k) {
+    case Kernel::v6_1: return k61;
+    case Kernel::v6_12: return k612;
+  }
+  std::abort();  // not a Kernel value
+}
 
 std::string usage(const CommandLine& cl) {
   std::string u =
@@ -56,7 +66,7 @@ std::vector<cli::OptionSpec> option_specs(const CommandLine& cl) {
 
 
 int run(const std::vector<std::string>& args, Kernel kernel, std::string_view input, Streams& io) {
-  const CommandLine cl = command_line(kernel);
+  const CommandLine& cl = command_line(kernel);
   const auto specs = option_specs(cl);
   cli::Parsed parsed = cli::parse(args, specs);
 

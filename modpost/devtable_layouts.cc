@@ -1,6 +1,8 @@
 // The generated per-version tables (gen-devtable-layouts.sh) as Layout values.
 #include "modpost/devtable_layout.h"
 
+#include <cstdlib>
+
 namespace modforge::modpost::devtable {
 namespace {
 
@@ -20,7 +22,11 @@ Layout layout_6_12() {
 
 const Layout& layout(Kernel kernel) {
   static const Layout v6_1 = layout_6_1(), v6_12 = layout_6_12();
-  return kernel == Kernel::v6_1 ? v6_1 : v6_12;
+  switch (kernel) {
+    case Kernel::v6_1: return v6_1;
+    case Kernel::v6_12: return v6_12;
+  }
+  std::abort();  // not a Kernel value
 }
 
 }  // namespace modforge::modpost::devtable

@@ -139,7 +139,7 @@ void handle_device_table(const elf::ElfFile& elf, const elf::Symbol& sym, std::s
 
   const Bus* bus = nullptr;
   for (const Bus& b : buses())
-    if (b.name == bus_name && kernel >= b.since) {
+    if (b.name == bus_name && b.known.has(kernel)) {
       bus = &b;
       break;
     }

@@ -2,6 +2,7 @@
 // bus): the view of a device table's entries and the printf-like helpers the formats use.
 #pragma once
 #include <cstdint>
+#include <cstdlib>
 #include <span>
 #include <string>
 #include <string_view>
@@ -71,10 +72,22 @@ std::string format(const char* fmt, ...) __attribute__((format(printf, 1, 2)));
 // Every alias producer sees the whole table and the index of its entry.
 using EntryFn = void (*)(const Table&, uint64_t index);
 
+// The versions whose file2alias knows a bus: one column per Kernel value.
+struct Versions {
+  bool v6_1, v6_12;
+  bool has(Kernel k) const {
+    switch (k) {
+      case Kernel::v6_1: return v6_1;
+      case Kernel::v6_12: return v6_12;
+    }
+    std::abort();  // not a Kernel value
+  }
+};
+
 struct Bus {
   std::string_view name;          // <type> in __mod_<type>__..._device_table
   std::string_view id_name;       // what device_id_check calls it ("pnp" for pnp_card)
-  Kernel since;                   // the first version whose file2alias knows it
+  Versions known;                 // the versions whose file2alias knows it
   uint32_t (*id_size)(const Layout&);
   EntryFn entry;
 };

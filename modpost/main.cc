@@ -5,6 +5,7 @@
 #include "core/fd_io.h"
 #include "core/input.h"
 #include "modpost/modpost.h"
+#include "modpost/rules.h"
 
 int main(int argc, char** argv) {
   using namespace modforge;
@@ -14,14 +15,14 @@ int main(int argc, char** argv) {
   modpost::Streams io;
   int rc;
   try {
-    // Only 6.1's "-T -" reads standard input, so only then is it read.
+    // Only a "-T -" that reads standard input (6.1's) has it read.
     std::string in;
     bool wants_stdin = false;
     for (std::size_t i = 1; i + 1 < args.size(); ++i)
       if (args[i] == "-T" && args[i + 1] == "-") wants_stdin = true;
     for (const std::string& a : args)
       if (a == "-T-") wants_stdin = true;
-    if (wants_stdin && kernel == Kernel::v6_1) in = std::string(Input::from_fd(0, "<stdin>").bytes());
+    if (wants_stdin && modpost::rules_for(kernel).t_dash_is_stdin) in = std::string(Input::from_fd(0, "<stdin>").bytes());
     rc = modpost::run(args, kernel, in, io);
   } catch (const Error& e) {
     io.err += args[0] + ": " + e.what() + "\n";

@@ -48,8 +48,7 @@ struct Scanner {
       license = info.next("license", *license);
     }
     for (auto ns = info.get("import_ns"); ns; ns = info.next("import_ns", *ns)) {
-      // 6.12 counts the default namespace as always imported
-      if (ns->empty() && cx.kernel == Kernel::v6_12) continue;
+      if (ns->empty() && cx.rules.default_ns_imported) continue;
       bool seen = false;
       for (const auto& n : r.imported_ns) seen |= n == *ns;
       if (!seen) r.imported_ns.emplace_back(*ns);
@@ -87,8 +86,8 @@ struct Scanner {
   // check_sec_ref(), with 6.12's exports taken from .export_symbol on the way, in the
   // order the walk meets them
   void references(const elf::ElfFile& elf, std::span<const std::string_view> names) {
-    std::optional<SymbolSearch> search;  // 6.12's nearest-symbol table; 6.1 needs none
-    if (cx.kernel == Kernel::v6_12) search.emplace(elf);
+    std::optional<SymbolSearch> search;  // shared by the export labels and the mismatch walk
+    if (cx.rules.symbol_search) search.emplace(elf);
     const uint32_t export_sec = export_symbol_section(elf);
     auto on_export = [&](uint64_t faddr, std::string_view tosec, const elf::Symbol& sym) {
       const elf::Symbol* label = search->containing(faddr, export_sec);
@@ -97,7 +96,7 @@ struct Scanner {
     };
     const SecRefOptions o{.module_enabled = cx.opts.module_enabled, .extra_warn = cx.opts.extra_warn};
     try {
-      check_sec_ref(elf, cx.kernel == Kernel::v6_1 ? std::string_view(r.path) : std::string_view(r.module_name),
+      check_sec_ref(elf, cx.rules.mismatch_names_path ? std::string_view(r.path) : std::string_view(r.module_name),
                     cx.kernel, o, r.report, on_export, search ? &*search : nullptr, names);
     } catch (const Fatal&) {
       throw;

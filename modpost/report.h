@@ -8,6 +8,7 @@
 
 #include "core/error.h"
 #include "core/kernel.h"
+#include "modpost/rules.h"
 
 namespace modforge::modpost {
 
@@ -18,9 +19,7 @@ public:
 
 class Report {
 public:
-  explicit Report(Kernel kernel) : kernel_(kernel) {}
-
-  Kernel kernel() const { return kernel_; }
+  explicit Report(Kernel kernel) : fatal_prefix_(rules_for(kernel).fatal_prefix) {}
 
   // "WARNING: modpost: " + message
   void warn(std::string_view message) { line("WARNING: modpost: ", message); }
@@ -31,9 +30,9 @@ public:
   }
   // warn or error, as modpost_log(is_error, ...) chooses
   void log(bool is_error, std::string_view message) { is_error ? error(message) : warn(message); }
-  // 6.1: "FATAL: modpost: ", 6.12: "ERROR: modpost: "; then exit 1
+  // the version's fatal prefix (Rules::fatal_prefix) + message; then exit 1
   [[noreturn]] void fatal(std::string_view message) {
-    line(kernel_ == Kernel::v6_1 ? "FATAL: modpost: " : "ERROR: modpost: ", message);
+    line(fatal_prefix_, message);
     failed_ = true;
     throw Fatal();
   }
@@ -60,7 +59,7 @@ private:
     text_ += prefix;
     text_ += message;
   }
-  Kernel kernel_;
+  std::string_view fatal_prefix_;
   std::string text_;
   bool failed_ = false;
 };

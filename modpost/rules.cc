@@ -1,5 +1,7 @@
 #include "modpost/rules.h"
 
+#include <cstdlib>
+
 namespace modforge::modpost {
 
 namespace {
@@ -13,6 +15,11 @@ constexpr Rules k61{
     .ksymtab_lines = false,
     .description_warning = false,
     .checks_byte_order = false,
+    .default_ns_imported = false,
+    .symbol_search = false,
+    .mismatch_names_path = true,
+    .srcversion_frees_cursor = true,
+    .fatal_prefix = "FATAL: modpost: ",
     .mod_c_template = "mod-6.1",
 };
 
@@ -25,11 +32,22 @@ constexpr Rules k612{
     .ksymtab_lines = true,
     .description_warning = true,
     .checks_byte_order = true,
+    .default_ns_imported = true,
+    .symbol_search = true,
+    .mismatch_names_path = false,
+    .srcversion_frees_cursor = false,
+    .fatal_prefix = "ERROR: modpost: ",
     .mod_c_template = "mod-6.12",
 };
 
 }  // namespace
 
-const Rules& rules_for(Kernel k) { return k == Kernel::v6_1 ? k61 : k612; }
+const Rules& rules_for(Kernel k) {
+  switch (k) {
+    case Kernel::v6_1: return k61;
+    case Kernel::v6_12: return k612;
+  }
+  std::abort();  // not a Kernel value
+}
 
 }  // namespace modforge::modpost

@@ -15,6 +15,11 @@ struct Rules {
   bool ksymtab_lines;           // 6.12 writes KSYMTAB_FUNC/DATA lines into .mod.c
   bool description_warning;     // 6.12 -W: missing MODULE_DESCRIPTION()
   bool checks_byte_order;       // 6.12 refuses an unknown EI_DATA ("target endian is unknown")
+  bool default_ns_imported;     // 6.12 counts the default namespace as always imported
+  bool symbol_search;           // 6.12's symsearch.c: one nearest-symbol table per object
+  bool mismatch_names_path;     // 6.1's section mismatches name the object ("m.o"), 6.12 the module ("m")
+  bool srcversion_frees_cursor; // 6.1's sumversion.c, giving up, frees the cursor strsep() moved
+  std::string_view fatal_prefix;    // fatal(): 6.1 "FATAL: modpost: ", 6.12 "ERROR: modpost: "
   std::string_view mod_c_template;  // the template name for the .mod.c header
 };
 

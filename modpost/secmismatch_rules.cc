@@ -1,5 +1,6 @@
 #include "modpost/secmismatch_rules.h"
 
+#include <cstdlib>
 #include <fnmatch.h>
 #include <string>
 
@@ -134,7 +135,11 @@ constexpr SecMismatchRules kRules612{kSkip612, kChecks612, kWhitelist612, Genera
 }  // namespace
 
 const SecMismatchRules& secmismatch_rules(Kernel kernel) {
-  return kernel == Kernel::v6_1 ? kRules61 : kRules612;
+  switch (kernel) {
+    case Kernel::v6_1: return kRules61;
+    case Kernel::v6_12: return kRules612;
+  }
+  std::abort();  // not a Kernel value
 }
 
 }  // namespace modforge::modpost

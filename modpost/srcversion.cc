@@ -7,18 +7,10 @@
 #include "core/error.h"
 #include "core/input.h"
 #include "core/md4.h"
+#include "modpost/rules.h"
 
 namespace modforge::modpost {
 namespace {
-
-// sumversion.c differs between 6.1 and 6.12 in one observable way: when it gives up on a
-// module, 6.1 frees the cursor strsep() has moved instead of the buffer it allocated.
-// (The fatal prefix also differs; that is the Report's business.)
-struct Rules {
-  bool frees_moved_cursor;
-};
-
-constexpr Rules rules_for(Kernel k) { return k == Kernel::v6_1 ? Rules{true} : Rules{false}; }
 
 // What glibc 2.36's free() does with a pointer into the middle of a malloc'd buffer: it
 // takes the 16 bytes before it as a chunk header (prev_size, size) and fails one of its
@@ -169,7 +161,9 @@ bool is_static_library(std::string_view name) { return name.size() >= 2 && name.
 }  // namespace
 
 std::string src_version(std::string_view modname, Kernel kernel, Report& report) {
-  const Rules rules = rules_for(kernel);
+  // sumversion.c differs between the versions in one observable way (Rules::srcversion_frees_cursor);
+  // the fatal prefix also differs, which is the Report's business.
+  const bool frees_moved_cursor = rules_for(kernel).srcversion_frees_cursor;
   TextFile list = read_text(std::string(modname) + ".mod", report);
   Md4 md(Md4::BlockWords::big_endian);
 
@@ -183,7 +177,7 @@ std::string src_version(std::string_view modname, Kernel kernel, Report& report)
     if (name.empty() || is_static_library(name)) continue;
     if (!hash_object_sources(name, md, report)) {
       // After the last piece strsep() leaves a null cursor, and free(NULL) is harmless.
-      if (rules.frees_moved_cursor && more) {
+      if (frees_moved_cursor && more) {
         std::string consumed(list.text.substr(0, list.text.size() - rest.size()));
         for (char& c : consumed)
           if (c == '\n') c = '\0';

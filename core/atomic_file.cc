@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "core/error.h"
+#include "core/fd_io.h"
 
 namespace modforge {
 
@@ -19,15 +20,8 @@ std::string temp_name(const std::string& path) {
   return path + ".tmp" + std::to_string(::getpid()) + "_" + std::to_string(counter++);
 }
 
-void write_all(int fd, std::string_view bytes, const std::string& name) {
-  while (!bytes.empty()) {
-    ssize_t n = ::write(fd, bytes.data(), bytes.size());
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      throw Error(errno_message(name, errno));
-    }
-    bytes.remove_prefix(static_cast<std::size_t>(n));
-  }
+void write_or_throw(int fd, std::string_view bytes, const std::string& name) {
+  if (!write_checked(fd, bytes)) throw Error(errno_message(name, errno));
 }
 }  // namespace
 
@@ -75,7 +69,7 @@ AtomicFile::~AtomicFile() {
 }
 
 void AtomicFile::commit() {
-  write_all(fd_, data_, path_);
+  write_or_throw(fd_, data_, path_);
   if (unnamed_) {
     const std::string self = "/proc/self/fd/" + std::to_string(fd_);
     const bool linked = ::linkat(AT_FDCWD, self.c_str(), AT_FDCWD, path_.c_str(), AT_SYMLINK_FOLLOW) == 0;
@@ -88,7 +82,7 @@ void AtomicFile::commit() {
     // no /proc, or the name appeared meanwhile: the temporary-and-rename way
     unnamed_ = false;
     open_temp();
-    write_all(fd_, data_, path_);
+    write_or_throw(fd_, data_, path_);
   }
   int rc = ::close(fd_);
   fd_ = -1;

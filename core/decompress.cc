@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "core/error.h"
+#include "core/fd_io.h"
 
 namespace modforge {
 namespace {
@@ -185,17 +186,9 @@ struct Decoder::State {
 
   // Reads up to `len` bytes at `off`; fewer only at the end of the file.
   static std::size_t read_at(int fd, char* to, std::size_t len, uint64_t off, const std::string& name) {
-    std::size_t got = 0;
-    while (got < len) {
-      const ssize_t r = ::pread(fd, to + got, len - got, static_cast<off_t>(off + got));
-      if (r < 0) {
-        if (errno == EINTR) continue;
-        throw Error(name + ": " + std::strerror(errno));
-      }
-      if (r == 0) break;
-      got += static_cast<std::size_t>(r);
-    }
-    return got;
+    const ssize_t got = read_up_to(fd, to, len, static_cast<int64_t>(off));
+    if (got < 0) throw Error(name + ": " + std::strerror(errno));
+    return static_cast<std::size_t>(got);
   }
 
   std::string_view unxz_file(int fd, uint64_t size, const std::string& name) {

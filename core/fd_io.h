@@ -1,6 +1,6 @@
 // File descriptor I/O the tools share: writing a whole buffer (the mains, for what the
-// libraries collected for standard output and standard error), reading until a count or
-// the end of the file, and a reusable read buffer.
+// libraries collected for standard output and standard error; files, with the error
+// checked), reading until a count or the end of the file, and a reusable read buffer.
 #pragma once
 #include <cerrno>
 #include <cstdint>
@@ -18,6 +18,20 @@ inline void write_all(int fd, std::string_view s) {
     if (w <= 0) return;  // nowhere left to report it
     s.remove_prefix(static_cast<std::size_t>(w));
   }
+}
+
+// The whole buffer, retrying EINTR: true, or false with errno set.  For a file whose write
+// error is reported (write_all above has nowhere to report one).
+inline bool write_checked(int fd, std::string_view s) {
+  while (!s.empty()) {
+    const ssize_t w = ::write(fd, s.data(), s.size());
+    if (w < 0) {
+      if (errno == EINTR) continue;
+      return false;
+    }
+    s.remove_prefix(static_cast<std::size_t>(w));
+  }
+  return true;
 }
 
 // read() (off < 0) or pread() at `off` until `n` bytes or the end of the file, retrying

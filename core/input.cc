@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "core/error.h"
+#include "core/fd_io.h"
 
 namespace modforge {
 
@@ -68,21 +69,16 @@ Input Input::from_fd(int fd, const std::string& name) {
   in.map_ = buf;
   in.map_len_ = cap;
   for (;;) {
-    if (used == cap) {
-      void* grown = mremap(buf, cap, cap * 2, MREMAP_MAYMOVE);
-      if (grown == MAP_FAILED) throw Error(errno_message(name, errno));
-      buf = grown;
-      cap *= 2;
-      in.map_ = buf;
-      in.map_len_ = cap;
-    }
-    ssize_t n = ::read(fd, static_cast<char*>(buf) + used, cap - used);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      throw Error(errno_message(name, errno));
-    }
-    if (n == 0) break;
+    const ssize_t n = read_up_to(fd, static_cast<char*>(buf) + used, cap - used);
+    if (n < 0) throw Error(errno_message(name, errno));
     used += static_cast<std::size_t>(n);
+    if (used < cap) break;  // the end of the input
+    void* grown = mremap(buf, cap, cap * 2, MREMAP_MAYMOVE);
+    if (grown == MAP_FAILED) throw Error(errno_message(name, errno));
+    buf = grown;
+    cap *= 2;
+    in.map_ = buf;
+    in.map_len_ = cap;
   }
   in.view_ = std::string_view(static_cast<const char*>(buf), used);
   return in;

@@ -7,6 +7,7 @@
 #include <memory>
 
 #include "core/atomic_file.h"
+#include "core/fd_io.h"
 #include "modpost/context.h"
 
 namespace modforge::modpost {
@@ -39,16 +40,9 @@ TextFile read_text_file(Report& report, const std::string& path) {
   const std::size_t size = static_cast<std::size_t>(st.st_size);
   TextFile t;
   t.data.reset(new char[size + 1]);
-  std::size_t got = 0;
-  while (got < size) {
-    ssize_t n = ::read(f.fd, t.data.get() + got, size - got);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      report.die(perror_text(path, errno));
-    }
-    if (n == 0) break;  // the file shrank: the real buffer's rest is never read (the NUL below)
-    got += static_cast<std::size_t>(n);
-  }
+  // A file that shrank ends early: the real buffer's rest is never read (the NUL below).
+  const ssize_t got = read_up_to(f.fd, t.data.get(), size);
+  if (got < 0) report.die(perror_text(path, errno));
   t.data[got] = '\0';
   t.text = std::string_view(t.data.get(), std::strlen(t.data.get()));
   return t;
@@ -74,13 +68,8 @@ bool same_content(const std::string& path, std::string_view bytes) {
   if (::fstat(f.fd, &st) != 0 || !S_ISREG(st.st_mode) || static_cast<std::size_t>(st.st_size) != bytes.size())
     return false;
   std::unique_ptr<char[]> old(new char[bytes.size() + 1]);
-  std::size_t got = 0;
-  while (got < bytes.size()) {
-    ssize_t n = ::read(f.fd, old.get() + got, bytes.size() - got);
-    if (n <= 0) break;
-    got += static_cast<std::size_t>(n);
-  }
-  return got == bytes.size() && std::string_view(old.get(), got) == bytes;
+  return read_up_to(f.fd, old.get(), bytes.size()) == static_cast<ssize_t>(bytes.size()) &&
+         std::string_view(old.get(), bytes.size()) == bytes;
 }
 
 }  // namespace

@@ -10,6 +10,8 @@
 #include <llvm/BinaryFormat/ELF.h>
 #include <llvm/Object/ELFTypes.h>
 
+#include "core/fd_io.h"
+
 namespace modforge::modpost {
 
 namespace {
@@ -25,16 +27,9 @@ struct Grabbed {
   std::size_t size = 0;
 };
 
+// All `len` bytes at `off`, or false.
 bool read_range(int fd, char* to, uint64_t off, uint64_t len) {
-  while (len) {
-    const ssize_t n = ::pread(fd, to, len, static_cast<off_t>(off));
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) return false;
-    to += n;
-    off += static_cast<uint64_t>(n);
-    len -= static_cast<uint64_t>(n);
-  }
-  return true;
+  return read_up_to(fd, to, len, static_cast<int64_t>(off)) == static_cast<ssize_t>(len);
 }
 
 // Reads the parts of an x86-64 object modpost looks at: everything but the DWARF sections
@@ -92,10 +87,7 @@ Grabbed grab(const std::string& path) {
     if (!read_sparse(fd, g.data.get(), g.size) && !read_range(fd, g.data.get(), 0, g.size)) {
       // a file shorter than fstat said: what could be read, the rest as zeros
       std::memset(g.data.get(), 0, g.size);
-      std::size_t got = 0;
-      for (ssize_t n; got < g.size && (n = ::pread(fd, g.data.get() + got, g.size - got, static_cast<off_t>(got))) > 0;)
-        got += static_cast<std::size_t>(n);
-      if (got == 0) g.err = EIO;
+      if (read_up_to(fd, g.data.get(), g.size, 0) <= 0) g.err = EIO;
     }
   }
   ::close(fd);

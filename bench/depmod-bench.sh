@@ -34,7 +34,7 @@ die() { echo "depmod-bench: $*" >&2; exit 3; }
 bench_workdir depmod-bench
 [ -x "$ours" ] || die "no $ours (build the modforge-depmod target)"
 [ -x /sbin/depmod ] || die "no /sbin/depmod (install kmod)"
-${CC:-cc} -O2 -o "$tmp/measure" "$here/measure.c" 2>"$tmp/cc.log" || die "could not compile bench/measure.c"
+bench_runner || die "$bench_runner_error"
 
 files="modules.dep modules.dep.bin modules.alias modules.alias.bin modules.softdep modules.symbols
 modules.symbols.bin modules.builtin.bin modules.builtin.alias.bin modules.devname"
@@ -50,8 +50,8 @@ for rel in ${releases//,/ }; do
   : >"$tmp/ours.t"; : >"$tmp/real.t"
   for ((i = 1; i <= rounds; i++)); do
     rm -rf "$tmp/ours"
-    "$tmp/measure" /dev/null "$tmp/o.out" "$tmp/o.err" "$ours" -b "$cache/$rel" -o "$tmp/ours" "$rel" >>"$tmp/ours.t"
-    "$tmp/measure" /dev/null "$tmp/r.out" "$tmp/r.err" /sbin/depmod -b "$tmp/real" "$rel" >>"$tmp/real.t"
+    "$measure" /dev/null "$tmp/o.out" "$tmp/o.err" "$ours" -b "$cache/$rel" -o "$tmp/ours" "$rel" >>"$tmp/ours.t"
+    "$measure" /dev/null "$tmp/r.out" "$tmp/r.err" /sbin/depmod -b "$tmp/real" "$rel" >>"$tmp/real.t"
     for f in $files; do
       cmp -s "$farm/$f" "$tmp/ours/lib/modules/$rel/$f" || { echo "  round $i: $f differs"; rc=1; }
     done

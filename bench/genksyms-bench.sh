@@ -137,10 +137,10 @@ done
 
 # The runner (see bench/measure.c for why it is C).
 runner_args=()
-if ${CC:-cc} -O2 -o "$tmp/measure" "$here/measure.c" 2>"$tmp/cc.log"; then
-  runner_args=(--runner "$tmp/measure")
+if bench_runner; then
+  runner_args=(--runner "$measure")
 else
-  echo "genksyms-bench: WARNING: could not compile bench/measure.c with ${CC:-cc} ($(head -1 "$tmp/cc.log")); using the Python runner" >&2
+  echo "genksyms-bench: WARNING: $bench_runner_error; using the Python runner" >&2
 fi
 
 label="$ours"

@@ -31,7 +31,7 @@ real=/sbin/modinfo
 # shellcheck source=bench-lib.sh
 . "$here/bench-lib.sh"
 bench_workdir modinfo-bench
-${CC:-cc} -O2 -o "$tmp/measure" "$here/measure.c" 2>"$tmp/cc.log" || die "could not compile bench/measure.c: $(head -1 "$tmp/cc.log")"
+bench_runner || die "$bench_runner_error"
 cache=${MODFORGE_ORACLE_CACHE:-$HOME/.cache/modforge-oracle}
 declare -A rel=([6.1]=6.1.0-56-amd64 [6.12]=6.12.117+deb12-amd64) glob=([6.1]='*.ko' [6.12]='*.ko.xz')
 # `modinfo` as argv[0] for the real one, as ours names itself in getopt's messages.
@@ -49,7 +49,7 @@ for v in ${trees//,/ }; do
   for ((i = 0; i < rounds; i++)); do
     for who in ours real; do
       prog=$ours; [ $who = real ] && prog=$tmp/modinfo
-      line=$("$tmp/measure" /dev/null "$tmp/$who.out" "$tmp/$who.err" "$prog" "${mods[@]}")
+      line=$("$measure" /dev/null "$tmp/$who.out" "$tmp/$who.err" "$prog" "${mods[@]}")
       echo "$line" >>"$tmp/$who.t"
       echo "${line##* }" >"$tmp/$who.rc"
     done

@@ -142,8 +142,7 @@ for v in ${versions//,/ }; do
   real_args+=(--real "$v=$r")
 done
 
-${CC:-cc} -O2 -o "$tmp/measure" "$here/measure.c" 2>"$tmp/cc.log" ||
-  die "could not compile bench/measure.c with ${CC:-cc}: $(head -1 "$tmp/cc.log")"
+bench_runner || die "$bench_runner_error"
 
 # The generated modules: built once per version and count, then reused.
 large_args=()
@@ -164,7 +163,7 @@ extra=()
 [ -n "$cases" ] && extra+=(--cases "$cases")
 rc=0
 python3 "$here/modpost-measure.py" "${corpus_args[@]}" "${large_args[@]}" --ours "$ours" "${real_args[@]}" \
-  --runner "$tmp/measure" --tmp "$tmp/run" --rounds "$rounds" --large-rounds "$large_rounds" \
+  --runner "$measure" --tmp "$tmp/run" --rounds "$rounds" --large-rounds "$large_rounds" \
   --parts "$parts" --versions "$versions" --expect-versions "$versions" \
   --label "$label" --command "$cmdline" "${extra[@]}" &
 pypid=$!

@@ -401,17 +401,19 @@ std::string modprobe_help(const std::string& prog) {
 }  // namespace
 
 const std::vector<cli::OptionSpec>& modprobe_option_specs() {
-  // kmod 30's cmdopts, in its order (getopt lists an ambiguous prefix's matches in it);
-  // the long-only ones are told apart by name
+  // kmod 30's cmdopts, in its order (getopt lists an ambiguous prefix's matches in it); its
+  // long-only pairs share a val (5: the holders switch, 4: the modversions dump), so that
+  // "--remove-" is one option as in kmod
   static const std::vector<cli::OptionSpec> specs = {
-      {'a', "all", false}, {'r', "remove", false}, {0, "remove-dependencies", false, false, 5}, {0, "remove-holders", false, false, 5},
-      {'w', "wait", true}, {'R', "resolve-alias", false}, {0, "first-time", false}, {'i', "ignore-install", false},
-      {'i', "ignore-remove", false}, {'b', "use-blacklist", false}, {'f', "force", false},
-      {0, "force-modversion", false}, {0, "force-vermagic", false}, {'D', "show-depends", false},
-      {'c', "showconfig", false}, {'c', "show-config", false}, {0, "show-modversions", false, false, 4},
-      {0, "dump-modversions", false, false, 4}, {0, "show-exports", false}, {'n', "dry-run", false}, {'n', "show", false},
-      {'C', "config", true}, {'d', "dirname", true}, {'S', "set-version", true}, {'s', "syslog", false},
-      {'q', "quiet", false}, {'v', "verbose", false}, {'V', "version", false}, {'h', "help", false},
+      {'a', "all", false}, {'r', "remove", false}, {0, "remove-dependencies", false, false, 5},
+      {0, "remove-holders", false, false, 5}, {'w', "wait", true}, {'R', "resolve-alias", false},
+      {0, "first-time", false}, {'i', "ignore-install", false}, {'i', "ignore-remove", false},
+      {'b', "use-blacklist", false}, {'f', "force", false}, {0, "force-modversion", false},
+      {0, "force-vermagic", false}, {'D', "show-depends", false}, {'c', "showconfig", false},
+      {'c', "show-config", false}, {0, "show-modversions", false, false, 4}, {0, "dump-modversions", false, false, 4},
+      {0, "show-exports", false}, {'n', "dry-run", false}, {'n', "show", false}, {'C', "config", true},
+      {'d', "dirname", true}, {'S', "set-version", true}, {'s', "syslog", false}, {'q', "quiet", false},
+      {'v', "verbose", false}, {'V', "version", false}, {'h', "help", false},
   };
   return specs;
 }

@@ -1,5 +1,6 @@
 #include "core/cli.h"
 
+#include <algorithm>
 #include <cstdlib>
 
 #include <boost/program_options.hpp>
@@ -66,11 +67,19 @@ Scan scan(const std::vector<std::string>& args, std::span<const OptionSpec> spec
       if (!s) {
         std::vector<const OptionSpec*> matches;
         for (const auto& sp : specs)
-          if (!sp.long_name.empty() && sp.long_name.compare(0, name.size(), name) == 0) matches.push_back(&sp);
+          if (!sp.long_name.empty() && !sp.exact_only && sp.long_name.compare(0, name.size(), name) == 0)
+            matches.push_back(&sp);
         if (matches.empty()) {
           r.error = prog + ": unrecognized option '" + a + "'";
           return r;
         }
+        // getopt_long: long names of one option (the same short letter and argument) are
+        // not ambiguous between themselves; the first is taken
+        auto val = [](const OptionSpec* m) { return m->short_name ? int(m->short_name) : m->val; };
+        const bool one_option = std::all_of(matches.begin(), matches.end(), [&](const OptionSpec* m) {
+          return val(m) != 0 && val(m) == val(matches[0]) && m->takes_value == matches[0]->takes_value;
+        });
+        if (one_option) matches.resize(1);
         if (matches.size() > 1) {
           r.error = prog + ": option '" + a + "' is ambiguous; possibilities:";
           for (const auto* m : matches) r.error += " '--" + m->long_name + "'";

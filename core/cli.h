@@ -14,6 +14,12 @@ struct OptionSpec {
   char short_name;        // 0 when the option has no short form
   std::string long_name;  // empty when the option has no long form
   bool takes_value;
+  // Our own options added to a real tool's: matched by their full name only, so that every
+  // abbreviation the real tool accepts or refuses is accepted or refused the same way.
+  bool exact_only = false;
+  // getopt_long's val of a long-only option: long names with one val are spellings of one
+  // option (as are long names with one short_name), so a prefix of both is not ambiguous.
+  int val = 0;
 };
 
 struct OptionUse {

@@ -31,6 +31,8 @@ done
 work=$(mktemp -d)
 [ -n "${MODFORGE_KEEP:-}" ] && echo "work dir: $work" || trap 'rm -rf "$work"' EXIT
 declare -A trees=([6.1]=/usr/src/linux-headers-6.1.0-56-amd64 [6.12]=/usr/src/linux-headers-6.12.117+deb12-amd64)
+# the target's shipped modules (sizeof(struct module)): the oracle cache's
+cache=${ORACLE_CACHE:-$HOME/.cache/modforge-oracle}
 fail=0
 for v in "${versions[@]}"; do
   [ -n "${trees[$v]:-}" ] || { echo "FAIL: unknown kernel version $v"; exit 1; }
@@ -43,7 +45,8 @@ for v in "${versions[@]}"; do
   grep '# dropped:' "$b/steps" || true
   grep '^# case: rand' "$b/steps" | sed "s/^# case: /$v: /"
   rc=0
-  "$replay" --kernel "$v" --target "${trees[$v]}" "$b" >"$b/replay.jsonl" 2>"$b/replay.err" || rc=$?
+  rel=${trees[$v]#/usr/src/linux-headers-}
+  "$replay" --kernel "$v" --target "${trees[$v]}" --modules "$cache/$rel/lib/modules/$rel" "$b" >"$b/replay.jsonl" 2>"$b/replay.err" || rc=$?
   if [ $rc -ne 0 ]; then
     echo "FAIL $v: loader-replay exited $rc: $(head -c 500 "$b/replay.err")"; fail=1; continue
   fi

@@ -20,6 +20,7 @@ versions=("$@"); [ $# -gt 0 ] || versions=(6.1 6.12)
 oracle=${MODFORGE_ORACLE:-$src/../shared/tools/kernel-oracle.sh}
 [ -x "$kmod" ] || { echo "FAIL: $kmod missing"; exit 1; }
 [ -f "$oracle" ] || { echo "FAIL: kernel-oracle.sh not found at $oracle"; exit 1; }
+cache=${ORACLE_CACHE:-$HOME/.cache/modforge-oracle}
 declare -A trees=([6.1]=/usr/src/linux-headers-6.1.0-56-amd64 [6.12]=/usr/src/linux-headers-6.12.117+deb12-amd64)
 work=$(mktemp -d)
 [ -n "${MODFORGE_KEEP:-}" ] && echo "work dir: $work" || trap 'rm -rf "$work"' EXIT
@@ -37,7 +38,9 @@ for k in "${versions[@]}"; do
   printf '%s\n' "${steps[@]}" > "$w/steps"
   bash "$oracle" -k "$k" -f "$w/steps" -o "$w/oracle.jsonl" > /dev/null 2>&1 || true
   # ours, step by step, on one state file
-  export MODFORGE_STATE=$w/state MODFORGE_TARGET=$tree
+  # the target's shipped modules (sizeof(struct module)): the oracle cache's
+  pkg=${tree#/usr/src/linux-headers-}
+  export MODFORGE_STATE=$w/state MODFORGE_TARGET=$tree MODFORGE_MODULES=$cache/$pkg/lib/modules/$pkg
   : > "$w/ours.txt"
   i=0
   for s in "${steps[@]}"; do
@@ -116,6 +119,6 @@ PY
   else
     echo "$k: corrupt state refused: $msg"
   fi
-  unset MODFORGE_STATE MODFORGE_TARGET
+  unset MODFORGE_STATE MODFORGE_TARGET MODFORGE_MODULES
 done
 [ $fail = 0 ] && echo "PASS" || { echo "FAIL"; exit 1; }

@@ -7,22 +7,26 @@
 #include <unistd.h>
 
 #include "core/error.h"
-#include "loader/kernel/kmod_front.h"
 #include "loader/kernel/state_file.h"
+#include "loader/tools/commands.h"
 
 using namespace modforge;
 using namespace modforge::loader::kernel;
+using modforge::loader::CommandResult;
+using modforge::loader::read_module_image;
 
 namespace {
 
 const char* kRel = "6.1.0-56-amd64";
 
-std::string shipped(const std::string& rel) {
-  return std::string(std::getenv("HOME")) + "/.cache/modforge-oracle/" + kRel + "/lib/modules/" + kRel + "/" + rel;
+std::string shipped_dir() {
+  return std::string(std::getenv("HOME")) + "/.cache/modforge-oracle/" + kRel + "/lib/modules/" + kRel;
 }
 
+std::string shipped(const std::string& rel) { return shipped_dir() + "/" + rel; }
+
 const Target& target61() {
-  static const Target t = load_target(std::string("/usr/src/linux-headers-") + kRel);
+  static const Target t = load_target(std::string("/usr/src/linux-headers-") + kRel, std::nullopt, shipped_dir());
   return t;
 }
 
@@ -51,7 +55,7 @@ TEST(LoaderKernelState, DependencyHoldersRoundTrip) {
   const Target& t = target61();
   EmulatedKernel k(t, boot_state(0));
   for (const char* m : {"kernel/lib/libcrc32c.ko"}) {
-    CommandResult r = kmod_insmod(k, m, read_module_image(shipped(m)), "");
+    CommandResult r = modforge::loader::insmod_module(k, m, read_module_image(shipped(m)), "");
     ASSERT_EQ(r.rc, 0) << r.stderr_text;
   }
   ASSERT_NE(k.find("libcrc32c"), nullptr);
@@ -59,7 +63,7 @@ TEST(LoaderKernelState, DependencyHoldersRoundTrip) {
   State back = parse_state(text, "state", t);
   EXPECT_EQ(format_state(back, t), text);
   // Removing a module that is not loaded: kmod's own message, no syscall.
-  CommandResult rm = kmod_rmmod(k, "nosuch");
+  CommandResult rm = modforge::loader::rmmod_module(k, "nosuch");
   EXPECT_EQ(rm.rc, 1);
   EXPECT_FALSE(rm.syscall);
 }

@@ -59,12 +59,6 @@ std::unordered_map<std::string, std::string> parse_config(std::string_view text)
   return m;
 }
 
-fs::path oracle_cache() {
-  if (const char* c = std::getenv("ORACLE_CACHE"); c && *c) return c;
-  if (const char* h = std::getenv("HOME"); h && *h) return fs::path(h) / ".cache/modforge-oracle";
-  return {};
-}
-
 bool is_modules_dir(const fs::path& p) {
   std::error_code ec;
   return fs::is_regular_file(p / "modules.order", ec) || fs::is_directory(p / "kernel", ec);
@@ -125,9 +119,19 @@ void exports_from_symvers(std::string_view text, const std::string& path, Export
   }
 }
 
+// What a target without vmlinux's symbols is told to point at instead.
+std::string headers_hint(const std::string& release) {
+  return "point the target at the headers tree /usr/src/linux-headers-" + release + " (package linux-headers-" +
+         release + ")";
+}
+
 // System.map: every __ksymtab_<sym> is an export; GPL-only when it lies between
-// __start___ksymtab_gpl and __stop___ksymtab_gpl.  It carries no CRC.
-void exports_from_system_map(std::string_view text, ExportTable& out) {
+// __start___ksymtab_gpl and __stop___ksymtab_gpl.  It carries no CRC.  A map without a
+// single __ksymtab_ entry (Debian's image packages ship a one-line placeholder, "The real
+// System.map is in the linux-image-<version>-dbg package") is refused: taken as it is, it
+// would describe a kernel that exports nothing and every import would be "Unknown symbol".
+void exports_from_system_map(std::string_view text, const std::string& path, const std::string& release,
+                             ExportTable& out) {
   struct Line { uint64_t addr; std::string_view name; };
   std::vector<Line> ks;
   uint64_t gpl_start = 0, gpl_stop = 0;
@@ -140,6 +144,9 @@ void exports_from_system_map(std::string_view text, ExportTable& out) {
     else if (name == "__stop___ksymtab_gpl") gpl_stop = addr;
     else if (name.substr(0, 10) == "__ksymtab_") ks.push_back({addr, name.substr(10)});
   }
+  if (ks.empty())
+    throw Error(path + ": holds no vmlinux symbols (no __ksymtab_ entries: Debian's image packages ship a placeholder); " +
+                headers_hint(release));
   for (const Line& l : ks) {
     Export x;
     x.gpl_only = l.addr >= gpl_start && l.addr < gpl_stop;
@@ -169,7 +176,7 @@ Target load_target(const std::string& tree_arg, std::optional<Kernel> version, c
   if (!fs::is_directory(tree, ec)) throw Error(tree_arg + ": " + "No such directory");
   Target t;
   std::optional<std::string> config, symvers, sysmap;
-  std::string symvers_path;
+  std::string symvers_path, sysmap_path;
   fs::path mods;
   if (fs::is_regular_file(tree / "Module.symvers", ec)) {
     // UTS_RELEASE is what vermagic.h uses; Debian's kernel.release holds the upstream
@@ -203,8 +210,11 @@ Target load_target(const std::string& tree_arg, std::optional<Kernel> version, c
     else config = read_text(root / "boot" / ("config-" + t.release));
     symvers_path = (mods / "build/Module.symvers").string();
     symvers = read_text(symvers_path);
-    if (!symvers) sysmap = read_text(root / "boot" / ("System.map-" + t.release));
-    if (!symvers && !sysmap) throw Error(tree_arg + ": no Module.symvers or System.map-" + t.release);
+    sysmap_path = (root / "boot" / ("System.map-" + t.release)).string();
+    if (!symvers) sysmap = read_text(sysmap_path);
+    if (!symvers && !sysmap)
+      throw Error(tree_arg + ": no Module.symvers or System.map-" + t.release + " (vmlinux's exports); " +
+                  headers_hint(t.release));
   }
   if (!config) throw Error(tree_arg + ": no .config for " + t.release);
   if (version) {
@@ -246,14 +256,19 @@ Target load_target(const std::string& tree_arg, std::optional<Kernel> version, c
   }
 
   if (symvers) exports_from_symvers(*symvers, symvers_path, t.exports);
-  else exports_from_system_map(*sysmap, t.exports);
+  else exports_from_system_map(*sysmap, sysmap_path, t.release, t.exports);
 
-  // Where the target's own modules are: for sizeof(struct module) and the built-in names.
+  // Where the target's own modules are, for sizeof(struct module) and the built-in names:
+  // where the caller says, else where a system has them (the tree itself, /lib/modules).
   std::vector<fs::path> candidates;
-  if (!modules_dir.empty()) candidates.push_back(modules_dir);
-  if (!mods.empty()) candidates.push_back(mods);
-  candidates.push_back(fs::path("/lib/modules") / t.release);
-  if (auto c = oracle_cache(); !c.empty()) candidates.push_back(c / t.release / "lib/modules" / t.release);
+  if (!modules_dir.empty()) {
+    if (!is_modules_dir(modules_dir))
+      throw Error(modules_dir + ": not a lib/modules/<release> directory (no modules.order or kernel/)");
+    candidates.push_back(modules_dir);
+  } else {
+    if (!mods.empty()) candidates.push_back(mods);
+    candidates.push_back(fs::path("/lib/modules") / t.release);
+  }
   for (const fs::path& c : candidates) {
     if (!is_modules_dir(c) || !this_module_size_from(c, t)) continue;
     t.modules_dir = c.string();
@@ -261,8 +276,9 @@ Target load_target(const std::string& tree_arg, std::optional<Kernel> version, c
     break;
   }
   if (t.this_module_size == 0)
-    throw Error(tree_arg + ": no shipped module of " + t.release +
-                " to read sizeof(struct module) from (give the lib/modules/" + t.release + " directory)");
+    throw Error((modules_dir.empty() ? tree_arg : modules_dir) + ": no shipped module of " + t.release +
+                " to read sizeof(struct module) from (name the lib/modules/" + t.release +
+                " directory of its image package: --modules DIR or MODFORGE_MODULES)");
   return t;
 }
 

@@ -3,7 +3,8 @@
 //    GPL-only, namespaces), .config, the release (include/generated/utsrelease.h, else
 //    include/config/kernel.release);
 //  - or a /lib/modules/<release> directory (an unpacked kernel package), with the
-//    System.map and config-<release> of its /boot beside it (exports without CRCs then).
+//    System.map and config-<release> of its /boot beside it (exports without CRCs then;
+//    Debian's image packages ship a placeholder System.map, which is refused).
 // The vermagic is composed as include/linux/vermagic.h composes VERMAGIC_STRING from the
 // release and the config.  sizeof(struct module), which 6.12 compares with the size of a
 // module's .gnu.linkonce.this_module, is taken from a module the target ships: modpost's
@@ -73,9 +74,11 @@ struct Target {
   const Rules& rules() const { return rules_for(version); }
 };
 
-// Reads a target from `tree` (see above).  `version` overrides the one the release implies;
-// `modules_dir` names lib/modules/<release> when it is not found by itself (the tree's own,
-// /lib/modules/<release>, or the oracle cache's).  Throws Error("<path>: <cause>").
+// Reads a target from `tree` (see above).  `version` overrides the one the release implies.
+// The shipped modules are read from `modules_dir` when given (lib/modules/<release>), else
+// from where a system has them: the tree itself when it is lib/modules/<release>, else
+// /lib/modules/<release>.  A target without vmlinux's symbols (no Module.symvers, and no
+// System.map or only a placeholder one) is refused.  Throws Error("<path>: <cause>").
 Target load_target(const std::string& tree, std::optional<Kernel> version = std::nullopt,
                    const std::string& modules_dir = "");
 

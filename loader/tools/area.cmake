@@ -8,7 +8,9 @@ if(NOT TARGET modforge_loader_kernel)
   message(STATUS "loader/tools: the emulated kernel is not built; commands left out")
   return()
 endif()
-add_library(modforge_loader_commands STATIC ${dir}/session.cc ${dir}/commands.cc)
+# one file per command (insmod.cc, rmmod.cc, lsmod.cc, modprobe_session.cc) over session.cc
+add_library(modforge_loader_commands STATIC ${dir}/session.cc ${dir}/insmod.cc ${dir}/rmmod.cc ${dir}/lsmod.cc
+            ${dir}/modprobe_session.cc)
 target_link_libraries(modforge_loader_commands PUBLIC modforge_loader_tools modforge_loader_kernel)
 add_executable(modforge-kmod ${dir}/main.cc)
 target_link_libraries(modforge-kmod PRIVATE modforge_loader_commands)

@@ -1,14 +1,14 @@
 // modforge-kmod: one binary for the kmod-style commands, chosen by the name it is run as
 // (insmod, rmmod, lsmod, modprobe, depmod, modinfo) or by its first argument
-// ("modforge-kmod insmod ...").  The commands that act on a kernel act on the emulated one
-// of loader/tools/session.h.
+// ("modforge-kmod insmod ...").  Each command is one function taking its argv (commands.h);
+// the commands that act on a kernel act on the emulated one of session.h.  Errors of the
+// session (target, state) end here, as one line and exit 1.
 #include <iostream>
 #include <string>
 #include <vector>
 
 #include "core/error.h"
 #include "loader/tools/commands.h"
-#include "loader/tools/session.h"
 
 // the areas' CMake defines these when their libraries are built
 #ifdef MODFORGE_HAVE_DEPMOD
@@ -27,50 +27,38 @@ std::string base_name(const std::string& p) {
 
 int usage() {
   std::cerr << "usage: modforge-kmod COMMAND [ARGS]   (insmod rmmod lsmod modprobe depmod modinfo)\n"
-               "  kernel commands act on MODFORGE_STATE (--state FILE) for the target MODFORGE_TARGET\n"
-               "  (--target DIR: a headers tree or lib/modules/<release>); MODFORGE_DMESG=1 (--dmesg)\n"
-               "  also prints the emulated kernel's log lines on standard error.\n";
+               "  kernel commands act on the state --state FILE (MODFORGE_STATE) of the target\n"
+               "  --target DIR (MODFORGE_TARGET: a headers tree or lib/modules/<release>), whose shipped\n"
+               "  modules are in the target, /lib/modules/<release> or --modules DIR (MODFORGE_MODULES);\n"
+               "  --kernel 6.1|6.12 (MODFORGE_KERNEL) when the release does not say; --dmesg\n"
+               "  (MODFORGE_DMESG=1) also prints the emulated kernel's log lines on standard error.\n";
   return 1;
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
-  std::vector<std::string> args(argv + 1, argv + argc);
-  std::string cmd = base_name(argv[0]);
+  // argv as the command sees it: argv[0] is the name getopt's messages use
+  std::vector<std::string> args(argv, argv + argc);
+  std::string cmd = base_name(args[0]);
   if (cmd == "modforge-kmod" || cmd == "kmod") {
-    if (args.empty()) return usage();
-    cmd = args.front();
+    if (args.size() < 2) return usage();
     args.erase(args.begin());
+    cmd = args[0];
   }
+  const modforge::loader::CommandIo io{std::cout, std::cerr};
   try {
 #ifdef MODFORGE_HAVE_DEPMOD
-    if (cmd == "depmod") return modforge::loader::depmod_main(args, std::cout, std::cerr);
+    if (cmd == "depmod") return modforge::loader::depmod_main({args.begin() + 1, args.end()}, std::cout, std::cerr);
 #endif
 #ifdef MODFORGE_HAVE_MODINFO
-    if (cmd == "modinfo") return modforge::loader::modinfo_main(args, std::cout, std::cerr);
+    if (cmd == "modinfo") return modforge::loader::modinfo_main({args.begin() + 1, args.end()}, std::cout, std::cerr);
 #endif
-    if (cmd != "insmod" && cmd != "rmmod" && cmd != "lsmod" && cmd != "modprobe") return usage();
-    modforge::loader::SessionOptions so;
-    std::string error;
-    if (!modforge::loader::take_session_options(args, so, error)) {
-      std::cerr << cmd << ": ERROR: " << error << "\n";
-      return 1;
-    }
-    bool show_log = std::getenv("MODFORGE_DMESG") && std::string(std::getenv("MODFORGE_DMESG")) == "1";
-    for (auto it = args.begin(); it != args.end();)
-      if (*it == "--dmesg") {
-        show_log = true;
-        it = args.erase(it);
-      } else {
-        ++it;
-      }
-    auto session = modforge::loader::Session::open(so);
-    modforge::loader::CommandIo io{std::cout, std::cerr, show_log};
-    if (cmd == "insmod") return modforge::loader::insmod_main(args, *session, io);
-    if (cmd == "rmmod") return modforge::loader::rmmod_main(args, *session, io);
-    if (cmd == "lsmod") return modforge::loader::lsmod_main(args, *session, io);
-    return modforge::loader::modprobe_session_main(args, *session, io);
+    if (cmd == "insmod") return modforge::loader::insmod_main(args, io);
+    if (cmd == "rmmod") return modforge::loader::rmmod_main(args, io);
+    if (cmd == "lsmod") return modforge::loader::lsmod_main(args, io);
+    if (cmd == "modprobe") return modforge::loader::modprobe_session_main(args, io);
+    return usage();
   } catch (const modforge::Error& e) {
     std::cerr << cmd << ": ERROR: " << e.what() << "\n";
     return e.exit_code();

@@ -13,30 +13,13 @@
 #include <memory>
 #include <set>
 
-#include <boost/program_options.hpp>
-
 #include "core/error.h"
 #include "loader/module/kofile.h"
+#include "loader/tools/kmod_version.h"
 
 namespace modforge::loader {
 
-namespace po = boost::program_options;
-
 namespace {
-
-struct Options {
-  bool all = false, remove = false, remove_holders = false, first_time = false, ignore_commands = false;
-  bool use_blacklist = false, force = false, force_modversion = false, force_vermagic = false;
-  bool show_depends = false, resolve_alias = false, dry_run = false, quiet = false, dump_modversions = false;
-  // second spellings of the switches above (one variable per switch: Boost stores every
-  // switch's default, so two switches on one variable would undo each other)
-  bool remove_deps = false, ignore_remove = false, show = false, show_modversions = false;
-  int verbose = 0;
-  std::vector<std::string> configs;
-  std::string root, version;
-  bool root_set = false, version_set = false;
-  std::vector<std::string> args;
-};
 
 // One module as libkmod models it: a name, maybe the alias it was found by, maybe a path.
 struct Mod {
@@ -47,7 +30,7 @@ struct Mod {
 
 class Prober {
 public:
-  Prober(const Options& o, const ModuleDb& db, const ModprobeConfig& cfg, ProbeKernel& k, std::ostream& out,
+  Prober(const ModprobeOptions& o, const ModuleDb& db, const ModprobeConfig& cfg, ProbeKernel& k, std::ostream& out,
          std::ostream& err)
       : o_(o), db_(db), cfg_(cfg), k_(k), out_(out), err_(err) {}
 
@@ -309,7 +292,7 @@ private:
     return 0;
   }
 
-  const Options& o_;
+  const ModprobeOptions& o_;
   const ModuleDb& db_;
   const ModprobeConfig& cfg_;
   ProbeKernel& k_;
@@ -335,21 +318,6 @@ std::string extra_options(const std::vector<std::string>& args) {
     opts += a;
   }
   return opts;
-}
-
-// -v may be repeated or bundled (-vv); Boost keeps one value, so count them here.
-int count_verbose(const std::vector<std::string>& args) {
-  int n = 0;
-  for (const std::string& a : args) {
-    if (a == "--") break;
-    if (a == "--verbose") ++n;
-    else if (a.size() > 1 && a[0] == '-' && a[1] != '-')
-      for (char c : a.substr(1)) {
-        if (c == 'v') ++n;
-        if (c == 'C' || c == 'd' || c == 'S') break;  // the rest is that option's value
-      }
-  }
-  return n;
 }
 
 // --dump-modversions FILE: the __versions table, as kmod prints it.
@@ -381,52 +349,146 @@ int dump_modversions(const std::string& path, std::ostream& out, std::ostream& e
   return 0;
 }
 
+// kmod 30's modprobe help(), word for word.
+std::string modprobe_help(const std::string& prog) {
+  const std::string p = "\t" + prog;
+  return "Usage:\n" + p + " [options] [-i] [-b] modulename\n" + p +
+         " [options] -a [-i] [-b] modulename [modulename...]\n" + p + " [options] -r [-i] modulename\n" + p +
+         " [options] -r -a [-i] modulename [modulename...]\n" + p + " [options] -c\n" + p +
+         " [options] --dump-modversions filename\n"
+         "Management Options:\n"
+         "\t-a, --all                   Consider every non-argument to\n"
+         "\t                            be a module name to be inserted\n"
+         "\t                            or removed (-r)\n"
+         "\t-r, --remove                Remove modules instead of inserting\n"
+         "\t    --remove-dependencies   Deprecated: use --remove-holders\n"
+         "\t    --remove-holders        Also remove module holders (use together with -r)\n"
+         "\t-w, --wait <MSEC>           When removing a module, wait up to MSEC for\n"
+         "\t                            module's refcount to become 0 so it can be\n"
+         "\t                            removed (use together with -r)\n"
+         "\t    --first-time            Fail if module already inserted or removed\n"
+         "\t-i, --ignore-install        Ignore install commands\n"
+         "\t-i, --ignore-remove         Ignore remove commands\n"
+         "\t-b, --use-blacklist         Apply blacklist to resolved alias.\n"
+         "\t-f, --force                 Force module insertion or removal.\n"
+         "\t                            implies --force-modversions and\n"
+         "\t                            --force-vermagic\n"
+         "\t    --force-modversion      Ignore module's version\n"
+         "\t    --force-vermagic        Ignore module's version magic\n"
+         "\n"
+         "Query Options:\n"
+         "\t-R, --resolve-alias         Only lookup and print alias and exit\n"
+         "\t-D, --show-depends          Only print module dependencies and exit\n"
+         "\t-c, --showconfig            Print out known configuration and exit\n"
+         "\t-c, --show-config           Same as --showconfig\n"
+         "\t    --show-modversions      Dump module symbol version and exit\n"
+         "\t    --dump-modversions      Same as --show-modversions\n"
+         "\t    --show-exports          Only print module exported symbol versions and exit\n"
+         "\n"
+         "General Options:\n"
+         "\t-n, --dry-run               Do not execute operations, just print out\n"
+         "\t-n, --show                  Same as --dry-run\n"
+         "\t-C, --config=FILE           Use FILE instead of default search paths\n"
+         "\t-d, --dirname=DIR           Use DIR as filesystem root for /lib/modules\n"
+         "\t-S, --set-version=VERSION   Use VERSION instead of `uname -r`\n"
+         "\t-s, --syslog                print to syslog, not stderr\n"
+         "\t-q, --quiet                 disable messages\n"
+         "\t-v, --verbose               enables more messages\n"
+         "\t-V, --version               show version\n"
+         "\t-h, --help                  show this help\n";
+}
+
 }  // namespace
+
+const std::vector<cli::OptionSpec>& modprobe_option_specs() {
+  // kmod 30's cmdopts, in its order (getopt lists an ambiguous prefix's matches in it); its
+  // long-only pairs share a val (5: the holders switch, 4: the modversions dump), so that
+  // "--remove-" is one option as in kmod
+  static const std::vector<cli::OptionSpec> specs = {
+      {'a', "all", false}, {'r', "remove", false}, {0, "remove-dependencies", false, false, 5},
+      {0, "remove-holders", false, false, 5}, {'w', "wait", true}, {'R', "resolve-alias", false},
+      {0, "first-time", false}, {'i', "ignore-install", false}, {'i', "ignore-remove", false},
+      {'b', "use-blacklist", false}, {'f', "force", false}, {0, "force-modversion", false},
+      {0, "force-vermagic", false}, {'D', "show-depends", false}, {'c', "showconfig", false},
+      {'c', "show-config", false}, {0, "show-modversions", false, false, 4}, {0, "dump-modversions", false, false, 4},
+      {0, "show-exports", false}, {'n', "dry-run", false}, {'n', "show", false}, {'C', "config", true},
+      {'d', "dirname", true}, {'S', "set-version", true}, {'s', "syslog", false}, {'q', "quiet", false},
+      {'v', "verbose", false}, {'V', "version", false}, {'h', "help", false},
+  };
+  return specs;
+}
+
+std::optional<int> modprobe_options(const std::vector<cli::OptionUse>& uses, const cli::Parsed& p,
+                                    const std::string& prog, ModprobeOptions& o, std::ostream& out,
+                                    std::ostream& err) {
+  for (const cli::OptionUse& u : uses) {
+    const std::string& l = u.long_name;
+    switch (u.key) {
+      case 'a': o.all = true; break;
+      case 'r': o.remove = true; break;
+      case 'w': break;  // a refcount does not change while a command waits here
+      case 'R': o.resolve_alias = true; break;
+      case 'i': o.ignore_commands = true; break;
+      case 'b': o.use_blacklist = true; break;
+      case 'f': o.force = true; break;
+      case 'D': o.show_depends = true; break;
+      case 'c':
+        err << "modprobe: ERROR: --show-config is not supported\n";
+        return 1;
+      case 'n': o.dry_run = true; break;
+      case 'C': o.configs.push_back(u.value); break;
+      case 'd': o.root = u.value; o.root_set = true; break;
+      case 'S': o.version = u.value; o.version_set = true; break;
+      case 's': o.syslog = true; break;
+      case 'q': o.quiet = true; break;
+      case 'v': ++o.verbose; break;
+      case 'V': out << kKmodVersion; return 0;
+      case 'h': out << modprobe_help(std::filesystem::path(prog).filename().string()); return 0;
+      case 0:
+        if (l == "remove-dependencies" || l == "remove-holders") o.remove_holders = true;
+        else if (l == "first-time") o.first_time = true;
+        else if (l == "force-modversion") o.force_modversion = true;
+        else if (l == "force-vermagic") o.force_vermagic = true;
+        else if (l == "show-modversions" || l == "dump-modversions") o.dump_modversions = true;
+        else if (l == "show-exports") {
+          err << "modprobe: ERROR: --show-exports is not supported\n";
+          return 1;
+        }
+        break;
+      default: break;
+    }
+  }
+  if (!p.error.empty()) {
+    err << p.error << "\n";
+    return 1;
+  }
+  o.args = p.operands;
+  if (o.args.empty()) {
+    if (!o.syslog) err << "modprobe: ERROR: missing parameters. See -h.\n";
+    return 1;
+  }
+  return std::nullopt;
+}
 
 int modprobe_main(const std::vector<std::string>& args, ProbeKernel& kernel, std::ostream& out, std::ostream& err,
                   const ModuleDb* preloaded) {
-  Options o;
-  po::options_description desc;
-  desc.add_options()("all,a", po::bool_switch(&o.all))("remove,r", po::bool_switch(&o.remove))(
-      "remove-dependencies", po::bool_switch(&o.remove_deps))("remove-holders", po::bool_switch(&o.remove_holders))(
-      "resolve-alias,R", po::bool_switch(&o.resolve_alias))("first-time", po::bool_switch(&o.first_time))(
-      "ignore-install,i", po::bool_switch(&o.ignore_commands))("ignore-remove", po::bool_switch(&o.ignore_remove))(
-      "use-blacklist,b", po::bool_switch(&o.use_blacklist))("force,f", po::bool_switch(&o.force))(
-      "force-modversion", po::bool_switch(&o.force_modversion))("force-vermagic", po::bool_switch(&o.force_vermagic))(
-      "show-depends,D", po::bool_switch(&o.show_depends))(
-      "dump-modversions", po::bool_switch(&o.dump_modversions))("show-modversions", po::bool_switch(&o.show_modversions))("dry-run,n", po::bool_switch(&o.dry_run))(
-      "show", po::bool_switch(&o.show))("config,C", po::value(&o.configs))("dirname,d", po::value(&o.root))(
-      "set-version,S", po::value(&o.version))("quiet,q", po::bool_switch(&o.quiet))(
-      "verbose,v", po::value<int>()->zero_tokens()->implicit_value(1)->composing())(
-      "args", po::value(&o.args)->composing());
-  po::positional_options_description pos;
-  pos.add("args", -1);
-  po::variables_map vm;
-  try {
-    // the module's own parameters follow its name and are not options of modprobe
-    po::parsed_options parsed = po::command_line_parser(args).options(desc).positional(pos)
-                                    .style(po::command_line_style::default_style & ~po::command_line_style::allow_guessing)
-                                    .run();
-    po::store(parsed, vm);
-    po::notify(vm);
-  } catch (const po::error& e) {
-    err << "modprobe: " << e.what() << "\n";
-    return 1;
-  }
-  o.verbose = count_verbose(args);
-  o.remove_holders |= o.remove_deps;
-  o.ignore_commands |= o.ignore_remove;
-  o.dry_run |= o.show;
-  o.dump_modversions |= o.show_modversions;
-  if (o.args.empty()) {
-    err << "modprobe: ERROR: missing parameters. See -h.\n";
-    return 1;
-  }
+  std::vector<std::string> argv{"modprobe"};
+  argv.insert(argv.end(), args.begin(), args.end());
+  const cli::Parsed p = cli::parse(argv, modprobe_option_specs());
+  ModprobeOptions o;
+  if (auto rc = modprobe_options(p.uses, p, argv[0], o, out, err)) return *rc;
+  return modprobe_run(o, kernel, out, err, preloaded);
+}
+
+int modprobe_run(const ModprobeOptions& o, ProbeKernel& kernel, std::ostream& out, std::ostream& err_stream,
+                 const ModuleDb* preloaded) {
+  std::ostream no_stream(nullptr);
+  std::ostream& err = o.syslog ? no_stream : err_stream;
   if (o.dump_modversions) return dump_modversions(o.args[0], out, err);
   std::string dirname = "/lib/modules/";
-  if (vm.count("dirname") || vm.count("set-version")) {
+  if (o.root_set || o.version_set) {
     std::string version = o.version;
-    if (!vm.count("set-version")) {
+    if (!o.version_set) {
       struct utsname u;
       ::uname(&u);
       version = u.release;

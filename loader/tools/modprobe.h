@@ -4,10 +4,12 @@
 // configuration plus the command line, and removal with unused dependencies.  The kernel
 // it acts on is an interface, so the same code drives the emulated kernel and dry runs.
 #pragma once
+#include <optional>
 #include <ostream>
 #include <string>
 #include <vector>
 
+#include "core/cli.h"
 #include "loader/tools/modprobe_config.h"
 #include "loader/tools/module_db.h"
 
@@ -25,8 +27,36 @@ public:
   virtual int remove(const std::string& name, bool force) = 0;  // 0 or -errno
 };
 
-// Runs modprobe with `args` (without argv[0]).  Returns the exit code.  `db`, when given,
-// is used instead of reading the module directory (for callers that run many lookups).
+// modprobe's command line, as kmod 30 reads it.
+struct ModprobeOptions {
+  bool all = false, remove = false, remove_holders = false, first_time = false, ignore_commands = false;
+  bool use_blacklist = false, force = false, force_modversion = false, force_vermagic = false;
+  bool show_depends = false, resolve_alias = false, dry_run = false, quiet = false, dump_modversions = false;
+  bool syslog = false;  // -s: modprobe's own messages go to syslog, not to stderr
+  int verbose = 0;
+  std::vector<std::string> configs;
+  std::string root, version;  // -d, -S
+  bool root_set = false, version_set = false;
+  std::vector<std::string> args;  // the module (or modules with -a, -r), then its parameters
+};
+
+// kmod 30's getopt_long options of modprobe.
+const std::vector<cli::OptionSpec>& modprobe_option_specs();
+
+// Reads modprobe's options from `uses` (of `p`, in command-line order) as kmod's getopt
+// loop does, then `p`'s error and operands.  Returns the exit code when the command ends
+// there (-h, -V, a bad option, no module named), else nullopt with `o` filled.  `prog` is
+// argv[0], as the help text names it.
+std::optional<int> modprobe_options(const std::vector<cli::OptionUse>& uses, const cli::Parsed& p,
+                                    const std::string& prog, ModprobeOptions& o, std::ostream& out,
+                                    std::ostream& err);
+
+// Runs modprobe with options read by modprobe_options.  Returns the exit code.  `db`, when
+// given, is used instead of reading the module directory (for callers that run many lookups).
+int modprobe_run(const ModprobeOptions& o, ProbeKernel& kernel, std::ostream& out, std::ostream& err,
+                 const ModuleDb* db = nullptr);
+
+// Both, on `args` (without argv[0]).
 int modprobe_main(const std::vector<std::string>& args, ProbeKernel& kernel, std::ostream& out, std::ostream& err,
                   const ModuleDb* db = nullptr);
 

@@ -1,42 +1,58 @@
 #include "loader/tools/session.h"
 
+#include <fcntl.h>
+#include <sys/file.h>
+#include <unistd.h>
+
+#include <cerrno>
 #include <cstdlib>
+#include <cstring>
 #include <filesystem>
+#include <ostream>
 
 #include "core/error.h"
 #include "loader/kernel/state_file.h"
 
 namespace modforge::loader {
 
-bool take_session_options(std::vector<std::string>& args, SessionOptions& o, std::string& error) {
-  if (const char* s = std::getenv("MODFORGE_STATE")) o.state_path = s;
-  if (const char* t = std::getenv("MODFORGE_TARGET")) o.target_dir = t;
-  // the version is the target's unless --kernel or MODFORGE_KERNEL name one
-  Kernel k = Kernel::v6_12;
-  const char* env = std::getenv("MODFORGE_KERNEL");
-  bool named = env != nullptr;
-  for (const std::string& a : args)
-    if (a == "--kernel" || a.rfind("--kernel=", 0) == 0) named = true;
-  if (!take_kernel_option(args, env, k, error)) return false;
-  if (named) o.version = k;
-  std::vector<std::string> rest;
-  for (std::size_t i = 0; i < args.size(); ++i) {
-    const std::string& a = args[i];
-    auto take = [&](const std::string& opt, std::string& into) {
-      if (a == opt && i + 1 < args.size()) {
-        into = args[++i];
-        return true;
-      }
-      if (a.rfind(opt + "=", 0) == 0) {
-        into = a.substr(opt.size() + 1);
-        return true;
-      }
-      return false;
-    };
-    if (take("--state", o.state_path) || take("--target", o.target_dir)) continue;
-    rest.push_back(a);
-  }
-  args.swap(rest);
+namespace {
+
+const cli::OptionSpec kSessionSpecs[] = {
+    {0, "target", true, true}, {0, "state", true, true}, {0, "kernel", true, true}, {0, "modules", true, true},
+    {0, "dmesg", false, true},
+};
+
+std::string env(const char* name) {
+  const char* v = std::getenv(name);
+  return v ? v : "";
+}
+
+}  // namespace
+
+SessionOptions session_options_from_env() {
+  SessionOptions o;
+  o.state_path = env("MODFORGE_STATE");
+  o.target_dir = env("MODFORGE_TARGET");
+  o.modules_dir = env("MODFORGE_MODULES");
+  o.kernel = env("MODFORGE_KERNEL");
+  o.show_kernel_log = env("MODFORGE_DMESG") == "1";
+  return o;
+}
+
+std::vector<cli::OptionSpec> with_session_options(std::span<const cli::OptionSpec> own) {
+  std::vector<cli::OptionSpec> all(own.begin(), own.end());
+  all.insert(all.end(), std::begin(kSessionSpecs), std::end(kSessionSpecs));
+  return all;
+}
+
+bool take_session_option(const cli::OptionUse& u, SessionOptions& o) {
+  if (u.key != 0) return false;
+  if (u.long_name == "target") o.target_dir = u.value;
+  else if (u.long_name == "state") o.state_path = u.value;
+  else if (u.long_name == "modules") o.modules_dir = u.value;
+  else if (u.long_name == "kernel") o.kernel = u.value;
+  else if (u.long_name == "dmesg") o.show_kernel_log = true;
+  else return false;
   return true;
 }
 
@@ -44,15 +60,36 @@ std::unique_ptr<Session> Session::open(const SessionOptions& o) {
   if (o.target_dir.empty())
     throw Error("no target kernel: set MODFORGE_TARGET or --target to a headers tree or lib/modules/<release>");
   if (o.state_path.empty()) throw Error("no state file: set MODFORGE_STATE or --state to a file");
+  // the version is the target's release's unless --kernel or MODFORGE_KERNEL name one
+  std::optional<Kernel> version;
+  if (!o.kernel.empty() && !(version = parse_kernel(o.kernel)))
+    throw Error("unknown kernel version '" + o.kernel + "' (choose 6.1 or 6.12)");
   std::unique_ptr<Session> s(new Session);
   s->state_path_ = o.state_path;
-  s->target_ = kernel::load_target(o.target_dir, o.version);
+  s->show_kernel_log_ = o.show_kernel_log;
+  s->target_ = kernel::load_target(o.target_dir, version, o.modules_dir);
+  // module_mutex: held until the session ends (the state is replaced by rename, so the lock
+  // is on a file of its own beside it)
+  const std::string lock = o.state_path + ".lock";
+  s->lock_fd_ = ::open(lock.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+  if (s->lock_fd_ < 0) throw Error(lock + ": " + std::strerror(errno));
+  while (::flock(s->lock_fd_, LOCK_EX) != 0)
+    if (errno != EINTR) throw Error(lock + ": " + std::strerror(errno));
   kernel::State st = std::filesystem::exists(o.state_path) ? kernel::read_state_file(o.state_path, s->target_)
                                                            : kernel::boot_state(0);
   s->kernel_ = std::make_unique<kernel::EmulatedKernel>(s->target_, std::move(st));
   return s;
 }
 
+Session::~Session() {
+  if (lock_fd_ >= 0) ::close(lock_fd_);  // releases the lock
+}
+
 void Session::save() { kernel::write_state_file(state_path_, kernel_->state(), target_); }
+
+void Session::print_log(std::ostream& err, const kernel::Log& log) const {
+  if (!show_kernel_log_) return;
+  for (const kernel::LogLine& l : log) err << "kernel: " << l.msg << "\n";
+}
 
 }  // namespace modforge::loader

@@ -18,7 +18,7 @@ tree=/usr/src/linux-headers-$rel
 [ -x "$replay" ] || { echo "FAIL: $replay missing"; exit 1; }
 [ -f "$tarball" ] || { echo "FAIL: corpus $tarball missing"; exit 1; }
 [ -f "$tree/Module.symvers" ] || { echo "FAIL: headers tree $tree missing (scripts/setup.sh)"; exit 1; }
-# shipped: modules are resolved against the oracle cache's trees.
+# the target's shipped modules (sizeof(struct module), shipped: steps) are the oracle cache's
 cache=${ORACLE_CACHE:-$HOME/.cache/modforge-oracle}
 [ -d "$cache/$rel/lib/modules/$rel" ] || { echo "FAIL: $cache/$rel/lib/modules/$rel missing (kernel-oracle.sh --setup $ver)"; exit 1; }
 
@@ -32,7 +32,7 @@ fail=0 same=0 total=0
 for b in "${batches[@]}"; do
   name=$(basename "$b")
   rc=0
-  "$replay" --kernel "$ver" --target "$tree" "$b" >"$b/replay.jsonl" 2>"$b/replay.err" || rc=$?
+  "$replay" --kernel "$ver" --target "$tree" --modules "$cache/$rel/lib/modules/$rel" "$b" >"$b/replay.jsonl" 2>"$b/replay.err" || rc=$?
   if [ $rc -ne 0 ]; then
     echo "FAIL $name: loader-replay exited $rc: $(head -c 500 "$b/replay.err")"; fail=1
   fi

@@ -1,4 +1,4 @@
-#include "loader/kernel/replay.h"
+#include "replay.h"
 
 #include <cstdlib>
 #include <cstring>
@@ -9,10 +9,13 @@
 #include "core/cli.h"
 #include "core/error.h"
 #include "core/input.h"
-#include "loader/kernel/kmod_front.h"
+#include "errno_name.h"
 #include "loader/kernel/state_file.h"
+#include "loader/tools/commands.h"
 
-namespace modforge::loader::kernel {
+namespace modforge::loader::harness {
+
+using namespace kernel;
 
 namespace fs = std::filesystem;
 
@@ -176,7 +179,7 @@ std::string replay_batch(const Target& t, const std::string& batch_dir, const st
     std::string name;
     if (op == "rmmod") {
       name = w[0];
-      r = kmod_rmmod(k, name);
+      r = rmmod_module(k, name);
     } else {
       std::string file = w[0], path;
       if (file.rfind("shipped:", 0) == 0) path = (fs::path(shipped_root) / file.substr(8)).string();
@@ -185,7 +188,7 @@ std::string replay_batch(const Target& t, const std::string& batch_dir, const st
       for (std::size_t i = 1; i < w.size(); ++i) params += (i > 1 ? " " : "") + w[i];
       const std::string image = read_module_image(path);
       name = oracle_name(image, file);
-      r = kmod_insmod(k, file, image, params, sys ? flags : 0);
+      r = insmod_module(k, file, image, params, sys ? flags : 0);
     }
     const int err = r.syscall ? r.outcome.err : 0;
     std::string dm = "[";
@@ -209,7 +212,7 @@ int replay_main(const std::vector<std::string>& args, Streams& io) {
   std::vector<std::string> argv{"loader-replay"};
   argv.insert(argv.end(), args.begin(), args.end());
   cli::Parsed p = cli::parse(argv, specs);
-  const std::string usage = "usage: loader-replay [--kernel 6.1|6.12] --target TREE [--modules DIR] BATCH_DIR\n";
+  const std::string usage = "usage: loader-replay [--kernel 6.1|6.12] --target TREE --modules DIR BATCH_DIR\n";
   if (!p.error.empty()) { io.err += p.error + "\n" + usage; return 1; }
   std::optional<Kernel> kernel;
   std::string tree, modules;
@@ -222,14 +225,10 @@ int replay_main(const std::vector<std::string>& args, Streams& io) {
     if (u.long_name == "target") tree = u.value;
     if (u.long_name == "modules") modules = u.value;
   }
-  if (tree.empty() || p.operands.size() != 1) { io.err += usage; return 1; }
+  if (tree.empty() || modules.empty() || p.operands.size() != 1) { io.err += usage; return 1; }
   try {
     Target t = load_target(tree, kernel, modules);
-    std::string root;
-    if (const char* c = std::getenv("ORACLE_CACHE"); c && *c) root = c;
-    else if (const char* h = std::getenv("HOME")) root = std::string(h) + "/.cache/modforge-oracle";
-    root += "/" + t.release + "/lib/modules/" + t.release;
-    io.out += replay_batch(t, p.operands[0], root);
+    io.out += replay_batch(t, p.operands[0], modules);
   } catch (const Error& e) {
     io.err += std::string("loader-replay: ") + e.what() + "\n";
     return 1;
@@ -237,4 +236,4 @@ int replay_main(const std::vector<std::string>& args, Streams& io) {
   return 0;
 }
 
-}  // namespace modforge::loader::kernel
+}  // namespace modforge::loader::harness

@@ -16,11 +16,14 @@
 #include "core/error.h"
 #include "core/fd_io.h"
 #include "core/input.h"
-#include "loader/kernel/kmod_front.h"
+#include "errno_name.h"
 #include "loader/kernel/state_file.h"
+#include "loader/tools/commands.h"
 
 using namespace modforge;
 using namespace modforge::loader::kernel;
+using modforge::loader::read_module_image;
+using modforge::loader::harness::errno_name;
 
 int main(int argc, char** argv) {
   std::vector<std::string> args(argv, argv + argc);

@@ -1,7 +1,7 @@
 # The emulated kernel: target description, load_module/delete_module, parameters, module
 # states and the saved state file; loader-replay replays a corpus batch (tests/corpus).
 if(TARGET modforge_loader_layout)
-  modforge_loader_area(kernel modforge_loader_module modforge_loader_layout)
+  modforge_loader_area(kernel modforge_loader_kmod modforge_loader_layout)
 else()
   message(FATAL_ERROR "loader/kernel needs loader/layout (the /proc/modules size)")
 endif()

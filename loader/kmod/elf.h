@@ -7,6 +7,7 @@
 #pragma once
 #include <cstdint>
 #include <optional>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -63,7 +64,7 @@ private:
   bool is64_ = true, msb_ = false;
   uint64_t count_ = 0;
   std::string_view table_, names_;
-  std::vector<std::pair<std::string_view, std::string_view>> found_;  // name, contents
+  std::vector<std::pair<std::string, std::string_view>> found_;  // name, contents (absent: null)
 };
 
 // kmod_elf_get_strings: the NUL-separated strings of a section (runs of NULs separate

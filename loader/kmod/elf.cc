@@ -1,6 +1,7 @@
 #include "loader/kmod/elf.h"
 
 #include <algorithm>
+#include <bit>
 #include <cerrno>
 #include <cstring>
 #include <string>
@@ -13,6 +14,10 @@ constexpr std::size_t kIdent = 16;  // EI_NIDENT
 
 uint64_t ModuleElf::field(std::string_view b, std::size_t at, std::size_t n) const {
   uint64_t v = 0;
+  if (!msb_ && std::endian::native == std::endian::little) {
+    std::memcpy(&v, b.data() + at, n);  // the common case: an x86-64 module on x86-64
+    return v;
+  }
   for (std::size_t i = 0; i < n; ++i) {
     const uint64_t byte = static_cast<unsigned char>(b[at + i]);
     v |= byte << (8 * (msb_ ? n - 1 - i : i));
@@ -70,11 +75,17 @@ std::optional<std::string_view> ModuleElf::section(std::string_view name) {
   for (const auto& [n, contents] : found_)
     if (n == name) return contents.data() ? std::optional(contents) : std::nullopt;
   std::optional<std::string_view> result;
+  const std::size_t shsize = is64_ ? 64 : 40;
   for (uint64_t i = 1; i < count_ && !result; ++i) {
-    const auto h = header(i);
-    if (!h || h->name >= names_.size()) continue;
-    const char* n = names_.data() + h->name;  // NUL-terminated: the table ends with a NUL
+    // The name first (cheap), then whether the section lies in the file: the first section
+    // that passes both wins.
+    if ((i + 1) * shsize > table_.size()) break;
+    const uint64_t nameoff = field(table_, i * shsize, 4);
+    if (nameoff >= names_.size()) continue;
+    const char* n = names_.data() + nameoff;  // NUL-terminated: the table ends with a NUL
     if (std::strlen(n) != name.size() || std::memcmp(n, name.data(), name.size()) != 0) continue;
+    const auto h = header(i);
+    if (!h) continue;
     result = src_->at(h->offset, h->size);
     if (!result->data()) result = std::string_view("", 0);  // found, even if empty
   }

@@ -1,4 +1,4 @@
-// loader/module index files: the writer rebuilds, byte for byte, the .bin files the real
+// loader/kmod index files: the writer rebuilds, byte for byte, the .bin files the real
 // kmod 30 depmod wrote for a whole shipped tree, and the reader's look-ups agree with the
 // text files written next to them.
 #include <gtest/gtest.h>
@@ -8,14 +8,14 @@
 #include <sstream>
 
 #include "core/error.h"
-#include "loader/module/index_read.h"
-#include "loader/module/index_write.h"
+#include "loader/kmod/index.h"
+#include "loader/kmod/index_write.h"
 #include "tests/support.h"
 
 namespace fs = std::filesystem;
 namespace t = modforge::test;
-using modforge::loader::IndexReader;
-using modforge::loader::IndexWriter;
+using IndexReader = modforge::loader::kmod::Index;
+using modforge::loader::kmod::IndexWriter;
 
 namespace {
 

@@ -19,12 +19,13 @@
 #include "core/error.h"
 #include "loader/layout/layout.h"
 #include "loader/layout/sizes_cli.h"
-#include "loader/module/kofile.h"
+#include "loader/kmod/kofile.h"
 #include "tests/support.h"
 
 namespace fs = std::filesystem;
 using namespace modforge;
 using namespace modforge::loader;
+using modforge::loader::kmod::KoFile;
 
 namespace {
 

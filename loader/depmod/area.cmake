@@ -1,4 +1,4 @@
-modforge_loader_area(depmod modforge_loader_module)
+modforge_loader_area(depmod modforge_loader_kmod)
 if(TARGET modforge_loader_depmod)
   find_package(Threads REQUIRED)
   target_link_libraries(modforge_loader_depmod PUBLIC Threads::Threads)

@@ -1,12 +1,12 @@
 #include "loader/depmod/config.h"
 
-#include <dirent.h>
 #include <regex.h>
-#include <sys/stat.h>
 
 #include <algorithm>
 #include <cstdio>
 #include <cstring>
+
+#include "loader/kmod/config.h"
 
 namespace modforge::loader::depmod {
 
@@ -118,46 +118,6 @@ void parse_file(DepmodConfig& cfg, const std::string& filename, const std::strin
   std::fclose(fp);
 }
 
-struct CfgFile {
-  std::string name, path;
-};
-
-void insert_sorted(std::vector<CfgFile>& files, const std::string& name, const std::string& path) {
-  auto it = std::find_if(files.begin(), files.end(), [&](const CfgFile& f) { return std::strcmp(name.c_str(), f.name.c_str()) <= 0; });
-  if (it != files.end() && it->name == name) return;  // the first directory's file wins
-  files.insert(it, {name, path});
-}
-
-void list_files(std::vector<CfgFile>& files, const std::string& path, const LogFn& log) {
-  struct stat st;
-  if (stat(path.c_str(), &st) != 0) return;
-  if (!S_ISDIR(st.st_mode)) {
-    const std::size_t slash = path.rfind('/');
-    insert_sorted(files, slash == std::string::npos ? path : path.substr(slash + 1), path);
-    return;
-  }
-  DIR* d = opendir(path.c_str());
-  if (!d) {
-    log(3, "files list " + path + ": " + std::strerror(errno) + "\n");
-    return;
-  }
-  while (dirent* de = readdir(d)) {
-    const std::string name = de->d_name;
-    if (name[0] == '.') continue;
-    if (name.size() < 6 || name.compare(name.size() - 5, 5, ".conf") != 0) {
-      log(6, "All cfg files need .conf: " + path + "/" + name + "\n");
-      continue;
-    }
-    struct stat fst;
-    if (fstatat(dirfd(d), name.c_str(), &fst, 0) == 0 && S_ISDIR(fst.st_mode)) {
-      log(3, "Directories inside directories are not supported: " + path + "/" + name + "\n");
-      continue;
-    }
-    insert_sorted(files, name, path + "/" + name);
-  }
-  closedir(d);
-}
-
 }  // namespace
 
 std::vector<std::string> default_config_paths() {
@@ -166,9 +126,9 @@ std::vector<std::string> default_config_paths() {
 
 DepmodConfig load_config(const std::vector<std::string>& paths, const std::string& kversion, const LogFn& log) {
   DepmodConfig cfg;
-  std::vector<CfgFile> files;
-  for (const std::string& p : paths) list_files(files, p, log);
-  for (const CfgFile& f : files) parse_file(cfg, f.path, kversion, log);
+  kmod::ConfFiles files;
+  for (const std::string& p : paths) files.add_path(p, log);
+  for (const kmod::ConfFile& f : files.files()) parse_file(cfg, f.path, kversion, log);
   // Without any "search" line kmod searches "updates" first (then the built-in tree).
   if (cfg.searches.empty()) cfg.searches.push_back({SearchEntry::path, "updates"});
   return cfg;

@@ -12,20 +12,16 @@
 #include <optional>
 #include <string_view>
 
-#include <llvm/Object/ELF.h>
-
 #include "core/decompress.h"
 #include "core/error.h"
+#include "loader/kmod/elf.h"
+#include "loader/kmod/modinfo.h"
 
 namespace modforge::loader::depmod {
 
 namespace {
 
-using Elf = llvm::object::ELFFile<llvm::object::ELF64LE>;
-using Shdr = Elf::Elf_Shdr;
-
-constexpr std::size_t kSymSize = 24;      // Elf64_Sym
-constexpr std::size_t kVersionSize = 64;  // struct modversion_info on 64-bit
+constexpr std::size_t kSymSize = 24;  // Elf64_Sym
 
 uint64_t le(std::string_view b, std::size_t at, std::size_t n) {
   uint64_t v = 0;
@@ -33,104 +29,34 @@ uint64_t le(std::string_view b, std::size_t at, std::size_t n) {
   return v;
 }
 
-// The sections as libkmod's kmod_elf sees them: a section is usable when its bytes lie in
-// the file; lookups by name take the first match from index 1 on.
-// Fills [off, off + len) of the image when it is read lazily from a file: only the parts
-// depmod looks at (header, section headers and a few sections) are read from a .ko.
-struct Fetcher {
-  int fd = -1;  // -1: the image is all in memory
-  char* base = nullptr;
-  std::size_t size = 0;
-  void operator()(uint64_t off, uint64_t len) const {
-    if (fd < 0 || off >= size) return;
-    len = std::min<uint64_t>(len, size - off);
-    std::size_t done = 0;
-    while (done < len) {
-      const ssize_t r = ::pread(fd, base + off + done, len - done, static_cast<off_t>(off + done));
-      if (r < 0 && errno == EINTR) continue;
-      if (r <= 0) break;
-      done += static_cast<std::size_t>(r);
-    }
-    if (done < len) std::memset(base + off + done, 0, len - done);  // the file shrank
-  }
-};
-
-// The sections as libkmod's kmod_elf sees them: a section is usable when its bytes lie in
-// the file; lookups by name take the first match from index 1 on.
-class ModElf {
+// An uncompressed module read lazily: only the parts kmod's reader looks at (header,
+// section headers and a few sections) are read, into a buffer of the file's size.
+class LazyFile final : public kmod::ByteSource {
 public:
-  ModElf(std::string_view image, const Fetcher& fetch) : image_(image), fetch_(fetch) {}
-
-  // 0, or the errno kmod_elf_new would leave.
-  int open() {
-    fetch_(0, 64);
-    if (image_.size() <= 16 || std::memcmp(image_.data(), "\x7f" "ELF", 4) != 0) return ENOEXEC;
-    if (image_[4] != 2 || image_[5] != 1) return EINVAL;  // only ELF64 little-endian here
-    auto f = Elf::create(llvm::StringRef(image_.data(), image_.size()));
-    if (!f) {
-      llvm::consumeError(f.takeError());
-      return EINVAL;
-    }
-    elf_.emplace(std::move(*f));
-    const auto& h = elf_->getHeader();
-    uint64_t count = h.e_shnum;
-    if (count == 0 && h.e_shoff != 0) {  // extended numbering: the count is in section 0
-      fetch_(h.e_shoff, sizeof(Shdr));
-      if (h.e_shoff <= image_.size() && image_.size() - h.e_shoff >= sizeof(Shdr))
-        count = le(image_, h.e_shoff + offsetof(Shdr, sh_size), 8);
-    }
-    if (h.e_shoff < image_.size()) fetch_(h.e_shoff, std::min<uint64_t>(count, image_.size()) * sizeof(Shdr));
-    auto secs = elf_->sections();
-    if (!secs) {
-      llvm::consumeError(secs.takeError());
-      return EINVAL;
-    }
-    sections_ = *secs;
-    loaded_.assign(sections_.size(), 0);
-    const uint32_t strndx = h.e_shstrndx;
-    if (strndx >= sections_.size() || !in_file(sections_[strndx])) return EINVAL;
-    names_ = contents(strndx);
-    return 0;
-  }
-
-  std::optional<std::string_view> section(std::string_view name) const {
-    for (std::size_t i = 1; i < sections_.size(); ++i) {
-      const Shdr& s = sections_[i];
-      if (!in_file(s) || s.sh_name >= names_.size()) continue;
-      const std::string_view n = names_.substr(s.sh_name);
-      if (n.substr(0, n.find('\0')) == name) return contents(i);
-    }
-    return std::nullopt;
-  }
-
-  // kmod_elf_resolve_crc: a CRC symbol defined in a section holds the CRC's offset there.
-  uint64_t resolve_crc(uint64_t value, uint16_t shndx) const {
-    if (shndx == 0 /*SHN_UNDEF*/ || shndx == 0xfff1 /*SHN_ABS*/) return value;
-    if (shndx >= sections_.size() || !in_file(sections_[shndx])) return UINT64_MAX;
-    const Shdr& s = sections_[shndx];
-    if (s.sh_size < 4 || value > s.sh_size - 4) return UINT64_MAX;
-    fetch_(s.sh_offset + value, 4);
-    return le(image_, s.sh_offset + value, 4);
+  LazyFile(int fd, char* base, uint64_t size) : fd_(fd), base_(base), size_(size) {}
+  uint64_t size() const override { return size_; }
+  std::string_view at(uint64_t off, uint64_t len) override {
+    if (off >= size_) return {};
+    len = std::min<uint64_t>(len, size_ - off);
+    const ssize_t r = read_up_to(fd_, base_ + off, len, static_cast<int64_t>(off));
+    const std::size_t done = r < 0 ? 0 : static_cast<std::size_t>(r);
+    if (done < len) std::memset(base_ + off + done, 0, len - done);  // the file shrank
+    return {base_ + off, len};
   }
 
 private:
-  bool in_file(const Shdr& s) const {
-    return s.sh_offset <= image_.size() && s.sh_size <= image_.size() - s.sh_offset;
-  }
-  std::string_view contents(std::size_t i) const {
-    const Shdr& s = sections_[i];
-    if (!loaded_[i] && s.sh_type != 8 /*SHT_NOBITS*/) fetch_(s.sh_offset, s.sh_size);
-    loaded_[i] = 1;
-    return image_.substr(s.sh_offset, s.sh_size);
-  }
-
-  std::string_view image_;
-  const Fetcher& fetch_;
-  std::optional<Elf> elf_;
-  llvm::ArrayRef<Shdr> sections_;
-  mutable std::vector<char> loaded_;
-  std::string_view names_;
+  int fd_;
+  char* base_;
+  uint64_t size_;
 };
+
+// kmod_elf_resolve_crc: a CRC symbol defined in a section holds the CRC's offset there.
+uint64_t resolve_crc(kmod::ModuleElf& elf, uint64_t value, uint16_t shndx) {
+  if (shndx == 0 /*SHN_UNDEF*/ || shndx == 0xfff1 /*SHN_ABS*/) return value;
+  const auto s = elf.header(shndx);
+  if (!s || s->size < 4 || value > s->size - 4) return UINT64_MAX;
+  return le(elf.bytes(s->offset + value, 4), 0, 4);
+}
 
 std::string_view cstr(std::string_view table, std::size_t off) {
   std::string_view s = table.substr(off);
@@ -138,7 +64,7 @@ std::string_view cstr(std::string_view table, std::size_t off) {
 }
 
 // kmod_elf_get_symbols: the __crc_ symbols of .symtab, else __ksymtab_strings.
-int read_exports(const ModElf& elf, std::vector<ExportedSymbol>& out) {
+int read_exports(kmod::ModuleElf& elf, std::vector<ExportedSymbol>& out) {
   const auto strtab = elf.section(".strtab");
   const auto symtab = elf.section(".symtab");
   bool use_symtab = strtab && symtab && symtab->size() % kSymSize == 0;
@@ -155,7 +81,7 @@ int read_exports(const ModElf& elf, std::vector<ExportedSymbol>& out) {
       if (strtab->compare(name_off, 6, "__crc_") != 0) continue;
       const std::string_view name = cstr(*strtab, name_off);
       const uint16_t shndx = static_cast<uint16_t>(le(*symtab, at + 6, 2));
-      out.push_back({std::string(name.substr(6)), elf.resolve_crc(le(*symtab, at + 8, 8), shndx)});
+      out.push_back({std::string(name.substr(6)), resolve_crc(elf, le(*symtab, at + 8, 8), shndx)});
     }
     if (!out.empty()) return 0;
   }
@@ -174,41 +100,27 @@ int read_exports(const ModElf& elf, std::vector<ExportedSymbol>& out) {
   return 0;
 }
 
-// kmod_module_get_info's .modinfo strings (kmod_elf_get_modinfo_strings).
-void read_modinfo(const ModElf& elf, ModuleData& d) {
+// kmod_module_get_info's .modinfo strings: the alias and softdep values.
+void read_modinfo(kmod::ModuleElf& elf, ModuleData& d) {
   const auto info = elf.section(".modinfo");
   if (!info) return;
-  std::string_view rest = *info;
-  while (!rest.empty()) {
-    if (rest[0] == '\0') {
-      rest.remove_prefix(1);
-      continue;
-    }
-    const std::size_t end = rest.find('\0');
-    const std::string_view s = rest.substr(0, end);
-    rest.remove_prefix(end == std::string_view::npos ? rest.size() : end + 1);
-    const std::size_t eq = s.find('=');
-    const std::string_view k = s.substr(0, eq);
-    const std::string_view v = eq == std::string_view::npos ? std::string_view() : s.substr(eq + 1);
-    if (k == "alias")
-      d.aliases.emplace_back(v);
-    else if (k == "softdep")
-      d.softdeps.emplace_back(v);
-  }
+  for (const kmod::ModinfoEntry& e : kmod::modinfo_entries(*info))
+    if (e.key == "alias")
+      d.aliases.emplace_back(e.value);
+    else if (e.key == "softdep")
+      d.softdeps.emplace_back(e.value);
 }
 
 // kmod_elf_get_dependency_symbols.
-void read_needed(const ModElf& elf, std::vector<NeededSymbol>& out) {
+void read_needed(kmod::ModuleElf& elf, std::vector<NeededSymbol>& out) {
   auto versions = elf.section("__versions");
-  if (versions && versions->size() % kVersionSize != 0) versions.reset();
+  if (versions && versions->size() % kmod::kVersionEntrySize != 0) versions.reset();
   const auto strtab = elf.section(".strtab");
   const auto symtab = elf.section(".symtab");
   if (!strtab || !symtab || symtab->size() % kSymSize != 0) return;
-  const std::size_t nver = versions ? versions->size() / kVersionSize : 0;
+  const std::vector<kmod::VersionEntry> vers = versions ? kmod::version_entries(*versions) : std::vector<kmod::VersionEntry>();
+  const std::size_t nver = vers.size();
   std::vector<char> visited(nver, 0);
-  std::vector<std::string_view> vnames(nver);
-  for (std::size_t i = 0; i < nver; ++i) vnames[i] = cstr(versions->substr(i * kVersionSize + 8, kVersionSize - 8), 0);
-  auto version_name = [&](std::size_t i) { return vnames[i]; };
   const std::size_t n = symtab->size() / kSymSize;
   for (std::size_t i = 1; i < n; ++i) {
     const std::size_t at = i * kSymSize;
@@ -219,15 +131,15 @@ void read_needed(const ModElf& elf, std::vector<NeededSymbol>& out) {
     if (name.empty()) continue;
     NeededSymbol s{std::string(name), 0, (static_cast<unsigned char>((*symtab)[at + 4]) >> 4) == 2 /*STB_WEAK*/};
     for (std::size_t v = 0; v < nver; ++v)
-      if (version_name(v) == name) {
-        s.crc = le(*versions, v * kVersionSize, 8);
+      if (vers[v].name == name) {
+        s.crc = vers[v].crc;
         visited[v] = 1;
         break;
       }
     out.push_back(std::move(s));
   }
   for (std::size_t v = 0; v < nver; ++v)
-    if (!visited[v]) out.push_back({std::string(version_name(v)), le(*versions, v * kVersionSize, 8), false});
+    if (!visited[v]) out.push_back({std::string(vers[v].name), vers[v].crc, false});
 }
 
 }  // namespace
@@ -294,15 +206,22 @@ bool unxz(std::string_view in, ReadBuffer& buf, std::string_view& out) {
 
 namespace {
 
-// Opens `path`: an uncompressed module is left to be read lazily (fetch.fd set), a
-// compressed one is read and decompressed whole.  0 or an errno value.
-int load_image(const std::string& path, ReadBuffers& buffers, std::string& owned, std::string_view& image,
-               Fetcher& fetch) {
+// A module opened: an uncompressed one is left to be read lazily (fd set), a compressed one
+// is read and decompressed whole (image).
+struct Opened {
+  int fd = -1;
+  uint64_t size = 0;
+  std::string_view image;
+  std::string owned;
+};
+
+// 0 or an errno value.
+int load_image(const std::string& path, ReadBuffers& buffers, Opened& o) {
   const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) return errno;
   struct stat st;
   char magic[6] = {};
-  if (fstat(fd, &st) != 0 || ::pread(fd, magic, sizeof magic, 0) < 0) {
+  if (fstat(fd, &st) != 0 || read_up_to(fd, magic, sizeof magic, 0) < 0) {
     const int e = errno;
     ::close(fd);
     return e;
@@ -311,21 +230,24 @@ int load_image(const std::string& path, ReadBuffers& buffers, std::string& owned
   // Debian's kmod 30 is built with xz and zstd only: a gzip file is read as it is.
   const Compression c = compression_of(std::string_view(magic, std::min<std::size_t>(size, sizeof magic)));
   if (c != Compression::xz && c != Compression::zstd) {
-    fetch.fd = fd;
-    fetch.base = buffers.file.get(size + 1);
-    fetch.size = size;
-    image = std::string_view(fetch.base, size);
+    o.fd = fd;
+    o.size = size;
     return 0;
   }
   ::close(fd);
+  std::string_view image;
   if (const int e = read_file(path, buffers.file, image)) return e;
-  if (c == Compression::xz) return unxz(image, buffers.image, image) ? 0 : EINVAL;
-  try {
-    owned = decompress(image, path);
-    image = owned;
-  } catch (const Error&) {
-    return EINVAL;
+  if (c == Compression::xz) {
+    if (!unxz(image, buffers.image, o.image)) return EINVAL;
+  } else {
+    try {
+      o.owned = decompress(image, path);
+      o.image = o.owned;
+    } catch (const Error&) {
+      return EINVAL;
+    }
   }
+  o.size = o.image.size();
   return 0;
 }
 
@@ -333,14 +255,19 @@ int load_image(const std::string& path, ReadBuffers& buffers, std::string& owned
 
 ModuleData read_module(const std::string& path, ReadBuffers& buffers) {
   ModuleData d;
-  std::string_view image;
-  std::string owned;
-  Fetcher fetch;
-  d.symbols_error = load_image(path, buffers, owned, image, fetch);
-  if (d.symbols_error == 0 && image.empty()) d.symbols_error = EINVAL;  // kmod cannot map an empty file
+  Opened o;
+  d.symbols_error = load_image(path, buffers, o);
+  if (d.symbols_error == 0 && o.size == 0) d.symbols_error = EINVAL;  // kmod cannot map an empty file
   if (d.symbols_error == 0) {
-    ModElf elf(image, fetch);
-    if (const int err = elf.open()) {
+    std::optional<LazyFile> lazy;
+    std::optional<kmod::MemorySource> memory;
+    kmod::ByteSource& src = o.fd >= 0 ? static_cast<kmod::ByteSource&>(lazy.emplace(o.fd, buffers.file.get(o.size + 1), o.size))
+                                      : memory.emplace(o.image);
+    kmod::ModuleElf elf;
+    int err = elf.open(src);
+    // Symbols are read as ELF64 little-endian: other files are refused (kmod would read them).
+    if (err == 0 && (!elf.is64() || elf.msb())) err = EINVAL;
+    if (err != 0) {
       d.symbols_error = err;
     } else {
       const int err2 = read_exports(elf, d.exports);
@@ -349,7 +276,7 @@ ModuleData read_module(const std::string& path, ReadBuffers& buffers) {
       read_needed(elf, d.needed);
     }
   }
-  if (fetch.fd >= 0) ::close(fetch.fd);
+  if (o.fd >= 0) ::close(o.fd);
   return d;
 }
 

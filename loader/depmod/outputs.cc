@@ -13,7 +13,8 @@
 #include "core/input.h"
 #include "loader/depmod/kmod_hash.h"
 #include "loader/depmod/scan.h"
-#include "loader/module/index_write.h"
+#include "loader/kmod/index_write.h"
+#include "loader/kmod/names.h"
 
 namespace modforge::loader::depmod {
 
@@ -51,7 +52,7 @@ std::string make_dep(const State& st) {
 }
 
 std::string make_dep_bin(const State& st) {
-  IndexWriter idx(st.s.warn_dups);
+  kmod::IndexWriter idx(st.s.warn_dups);
   std::vector<char> seen(st.mods.size());
   for (const Mod& m : st.mods) {
     const std::string line = dep_line(st, m, seen);
@@ -67,40 +68,17 @@ std::string make_alias(const State& st) {
   return out;
 }
 
-// kmod's alias_normalize: '-' becomes '_' outside [...] ranges.
-bool normalize_alias(std::string_view in, std::string& out) {
-  out.clear();
-  for (std::size_t i = 0; i < in.size() && i < 4095; ++i) {
-    const char c = in[i];
-    if (c == '\0') break;
-    if (c == '-') {
-      out.push_back('_');
-    } else if (c == ']') {
-      return false;
-    } else if (c == '[') {
-      const std::size_t close = in.find(']', i);
-      const std::size_t nul = in.find('\0', i);
-      if (close == std::string_view::npos || (nul != std::string_view::npos && nul < close)) return false;
-      out.append(in.substr(i, close - i + 1));
-      i = close;
-    } else {
-      out.push_back(c);
-    }
-  }
-  return true;
-}
-
 std::string make_alias_bin(const State& st) {
-  IndexWriter idx(st.s.warn_dups);
-  std::string alias;
+  kmod::IndexWriter idx(st.s.warn_dups);
   for (const Mod& m : st.mods)
     for (const std::string& a : m.data.aliases) {
-      if (!normalize_alias(a, alias)) {
+      const auto alias = kmod::alias_normalize(a);
+      if (!alias) {
         st.log(kWarning, "Unmatched bracket in " + a + "\n");
         continue;
       }
-      if (idx.insert(alias, m.modname, m.idx) && st.s.warn_dups)
-        st.log(kWarning, "duplicate module alias:\n" + alias + " " + m.modname + "\n");
+      if (idx.insert(*alias, m.modname, m.idx) && st.s.warn_dups)
+        st.log(kWarning, "duplicate module alias:\n" + *alias + " " + m.modname + "\n");
     }
   return idx.serialize();
 }
@@ -139,7 +117,7 @@ std::string make_symbols(const State& st) {
 }
 
 std::string make_symbols_bin(const State& st) {
-  IndexWriter idx(st.s.warn_dups);
+  kmod::IndexWriter idx(st.s.warn_dups);
   for (const auto& [name, sym] : owned_symbols(st)) {
     const Mod& owner = st.mods[sym->owner];
     const std::string key = "symbol:" + *name;
@@ -177,7 +155,7 @@ std::optional<std::string> read_tree_file(const State& st, const char* name) {
 std::string make_builtin_bin(const State& st) {
   const auto text = read_tree_file(st, "modules.builtin");
   if (!text) return {};
-  IndexWriter idx;
+  kmod::IndexWriter idx;
   std::string modname;  // kmod keeps its buffer from the previous line
   std::size_t pos = 0;
   while (pos < text->size()) {
@@ -194,7 +172,7 @@ std::string make_builtin_bin(const State& st) {
     }
     const std::size_t slash = line.rfind('/');
     const std::string base = slash == std::string::npos ? line : line.substr(slash + 1);
-    if (!base.empty()) modname = path_to_modname(base);
+    if (!base.empty()) modname = kmod::path_to_modname(base);
     idx.insert(modname, "", 0);
   }
   return idx.serialize();
@@ -205,7 +183,7 @@ std::string make_builtin_bin(const State& st) {
 std::string make_builtin_alias_bin(const State& st) {
   const auto text = read_tree_file(st, "modules.builtin.modinfo");
   if (!text) return {};
-  IndexWriter idx;
+  kmod::IndexWriter idx;
   std::size_t pos = 0;
   bool eof = false;
   auto getc = [&]() -> int {
@@ -221,7 +199,7 @@ std::string make_builtin_alias_bin(const State& st) {
     while ((c = getc()) != EOF && c != endc && c != '\0' && dst.size() < 4096) dst.push_back(static_cast<char>(c));
     return c == endc ? dst.size() : 0;
   };
-  std::string modname, key, value, alias;
+  std::string modname, key, value;
   while (!eof) {
     if (!read_to('.', modname)) continue;
     read_to('=', key);
@@ -232,11 +210,12 @@ std::string make_builtin_alias_bin(const State& st) {
       continue;
     }
     if (!read_to('\0', value)) continue;
-    if (!normalize_alias(value, alias)) {
+    const auto alias = kmod::alias_normalize(value);
+    if (!alias) {
       st.log(kWarning, "Unmatched bracket in " + value + "\n");
       continue;
     }
-    idx.insert(alias, modname, 0);
+    idx.insert(*alias, modname, 0);
   }
   return idx.serialize();
 }

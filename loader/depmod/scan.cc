@@ -13,19 +13,9 @@
 #include <unordered_set>
 
 #include "loader/depmod/kmod_hash.h"
+#include "loader/kmod/names.h"
 
 namespace modforge::loader::depmod {
-
-std::string path_to_modname(std::string_view path) {
-  const std::size_t slash = path.rfind('/');
-  std::string_view base = slash == std::string_view::npos ? path : path.substr(slash + 1);
-  std::string out;
-  for (char c : base) {
-    if (c == '\0' || c == '.') break;
-    out.push_back(c == '-' ? '_' : c);
-  }
-  return out;
-}
 
 bool has_module_extension(std::string_view name) {
   for (std::string_view ext : {std::string_view(".ko"), std::string_view(".ko.xz"), std::string_view(".ko.zst")})
@@ -173,7 +163,7 @@ private:
   void add_file(const std::string& path, std::size_t baselen) {
     const std::string_view name = std::string_view(path).substr(baselen);
     if (!has_module_extension(name)) return;
-    std::string modname = path_to_modname(path);
+    std::string modname = kmod::path_to_modname(path);
     auto it = by_name_.find(modname);
     if (it != by_name_.end()) {
       if (old_wins(it->second, path, baselen + modname.size())) return;
@@ -274,7 +264,7 @@ std::vector<Mod> modules_from_paths(const Settings& s, const Log& log, const std
     struct stat st;
     if (stat(p.c_str(), &st) != 0)
       log.fatal("could not create module " + p + ": " + std::strerror(errno) + "\n");
-    std::string name = path_to_modname(p);
+    std::string name = kmod::path_to_modname(p);
     if (by_name.count(name)) {
       log(kErr, "hash_add_unique " + name + ": File exists\n");
       log.fatal("could not add module " + p + ": File exists\n");

@@ -14,8 +14,6 @@ std::vector<Mod> search_modules(const Settings& s, const Log& log);
 // The given absolute paths (FATAL on a relative or missing one, or a repeated name).
 std::vector<Mod> modules_from_paths(const Settings& s, const Log& log, const std::vector<std::string>& paths);
 
-// kmod's path_to_modname.
-std::string path_to_modname(std::string_view path);
 // kmod_exts of Debian's build (.ko, .ko.xz, .ko.zst).
 bool has_module_extension(std::string_view name);
 

@@ -11,7 +11,8 @@
 #include "core/input.h"
 #include "core/lines.h"
 #include "core/symvers.h"
-#include "loader/module/kofile.h"
+#include "loader/kmod/kofile.h"
+#include "loader/kmod/names.h"
 
 namespace modforge::loader::kernel {
 
@@ -80,7 +81,7 @@ bool this_module_size_from(const fs::path& dir, Target& t) {
       if (!fs::is_regular_file(p, ec)) continue;
       ++tries;
       try {
-        KoFile ko = KoFile::open(p.string());
+        kmod::KoFile ko = kmod::KoFile::open(p.string());
         if (const elf::Section* s = ko.elf().section(".gnu.linkonce.this_module")) {
           if (t.this_module_size == 0) {
             t.this_module_size = s->size;
@@ -161,10 +162,7 @@ void builtin_modules_from(std::string_view text, Target& t) {
     if (slash != std::string_view::npos) e.remove_prefix(slash + 1);
     if (e.size() > 3 && e.substr(e.size() - 3) == ".ko") e.remove_suffix(3);
     if (e.empty()) continue;
-    std::string n(e);
-    for (char& c : n)
-      if (c == '-') c = '_';
-    t.builtin_modules.insert(std::move(n));
+    t.builtin_modules.insert(kmod::underscores(std::string(e)));
   }
 }
 

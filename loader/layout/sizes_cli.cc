@@ -6,7 +6,7 @@
 #include "core/error.h"
 #include "core/input.h"
 #include "loader/layout/layout.h"
-#include "loader/module/kofile.h"
+#include "loader/kmod/kofile.h"
 
 namespace modforge::loader {
 
@@ -78,7 +78,7 @@ int layout_sizes_main(const std::vector<std::string>& args, std::ostream& out, s
   int rc = 0;
   for (const auto& path : p.operands) {
     try {
-      KoFile ko = KoFile::open(path);
+      kmod::KoFile ko = kmod::KoFile::open(path);
       ModuleSizes s = module_sizes(ko.elf(), cfg, flags);
       out << path << '\t' << s.core << '\t' << s.init << '\t'
           << (s.core_margin == UINT32_MAX ? -1 : int64_t(s.core_margin));

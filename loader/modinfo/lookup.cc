@@ -2,50 +2,17 @@
 
 #include <algorithm>
 #include <cerrno>
-#include <dirent.h>
 #include <fnmatch.h>
-#include <map>
 #include <unistd.h>
 
 #include "core/error.h"
 #include "core/input.h"
 #include "core/lines.h"
-#include "loader/modinfo/index_file.h"
+#include "loader/kmod/config.h"
+#include "loader/kmod/index.h"
+#include "loader/kmod/names.h"
 
 namespace modforge::loader::modinfo {
-
-std::string modname_normalize(std::string_view name) {
-  std::string out;
-  for (char c : name) {
-    if (c == '.' || c == '\0') break;
-    out += c == '-' ? '_' : c;
-  }
-  return out;
-}
-
-std::optional<std::string> alias_normalize(std::string_view alias) {
-  std::string out;
-  for (std::size_t i = 0; i < alias.size(); ++i) {
-    const char c = alias[i];
-    if (c == '-') {
-      out += '_';
-    } else if (c == ']') {
-      return std::nullopt;
-    } else if (c == '[') {
-      while (i < alias.size() && alias[i] != ']') out += alias[i++];
-      if (i == alias.size()) return std::nullopt;
-      out += ']';
-    } else {
-      out += c;
-    }
-  }
-  return out;
-}
-
-std::string path_to_modname(std::string_view path) {
-  const std::size_t slash = path.rfind('/');
-  return modname_normalize(slash == std::string_view::npos ? path : path.substr(slash + 1));
-}
 
 std::string make_absolute(std::string_view path) {
   if (!path.empty() && path[0] == '/') return std::string(path);
@@ -56,29 +23,20 @@ std::string make_absolute(std::string_view path) {
 
 namespace {
 
-// kmod's config reader: every *.conf of the directories, a file name seen in an earlier
-// directory hides the later ones, all read in the order of their names.
+// kmod's config files, read in kmod's order (kmod::ConfFiles).
 std::vector<std::string> config_files() {
-  static const char* const kDirs[] = {"/etc/modprobe.d", "/run/modprobe.d", "/usr/local/lib/modprobe.d",
-                                      "/lib/modprobe.d"};
-  std::map<std::string, std::string> files;
-  for (const char* d : kDirs) {
-    DIR* dir = opendir(d);
-    if (dir == nullptr) continue;
-    while (dirent* e = readdir(dir)) {
-      std::string n = e->d_name;
-      if (n.empty() || n[0] == '.' || n.size() < 5 || n.compare(n.size() - 5, 5, ".conf") != 0) continue;
-      files.emplace(n, std::string(d) + "/" + n);
-    }
-    closedir(dir);
-  }
+  kmod::ConfFiles files;
+  for (const std::string& d : kmod::modprobe_d_dirs()) files.add_path(d);
   std::vector<std::string> out;
-  for (auto& [n, p] : files) out.push_back(p);
+  for (const kmod::ConfFile& f : files.files()) out.push_back(f.path);
   return out;
 }
 
+// A word of a config line: alias_normalize'd, or left as it is when its brackets do not
+// balance.  (kmod 30's modprobe ignores such an alias line with an error instead; modinfo
+// keeps its earlier reading here, which no test covers yet.)
 std::string underscores(std::string_view s) {
-  auto n = alias_normalize(s);
+  auto n = kmod::alias_normalize(s);
   return n ? *n : std::string(s);
 }
 
@@ -129,7 +87,7 @@ ConfigNames ConfigNames::load() {
 Lookup::Lookup(std::string dirname, ConfigNames config) : dirname_(std::move(dirname)), config_(std::move(config)) {}
 
 std::optional<std::string> Lookup::dep_line(std::string_view name) const {
-  auto idx = IndexFile::open(index_path("modules.dep.bin"));
+  auto idx = kmod::Index::open(index_path("modules.dep.bin"));
   if (!idx) return std::nullopt;
   return idx->search(name);
 }
@@ -145,12 +103,12 @@ std::optional<std::string> Lookup::path_of(std::string_view name) const {
 }
 
 bool Lookup::is_builtin(std::string_view name) const {
-  auto idx = IndexFile::open(index_path("modules.builtin.bin"));
+  auto idx = kmod::Index::open(index_path("modules.builtin.bin"));
   return idx && idx->search(name).has_value();
 }
 
 std::optional<std::vector<FoundModule>> Lookup::by_alias(std::string_view given) const {
-  auto alias = alias_normalize(given);
+  auto alias = kmod::alias_normalize(given);
   if (!alias) return std::nullopt;
   std::vector<FoundModule> list;
   auto add = [&](std::string name, bool builtin) {
@@ -168,7 +126,7 @@ std::optional<std::vector<FoundModule>> Lookup::by_alias(std::string_view given)
     return list;
   }
   auto wild = [&](const char* file, bool builtin) {
-    if (auto idx = IndexFile::open(index_path(file)))
+    if (auto idx = kmod::Index::open(index_path(file)))
       for (std::string& v : idx->search_wild(*alias)) add(std::move(v), builtin);
   };
   if (alias->starts_with("symbol:")) {
@@ -191,7 +149,7 @@ std::optional<std::vector<FoundModule>> Lookup::by_alias(std::string_view given)
 }
 
 std::optional<FoundModule> Lookup::by_name(std::string_view given) const {
-  const std::string name = modname_normalize(given);
+  const std::string name = kmod::modname_normalize(given);
   FoundModule m;
   m.name = name;
   if (name.find(':') == std::string::npos && dep_line(name)) return m;
@@ -201,7 +159,7 @@ std::optional<FoundModule> Lookup::by_name(std::string_view given) const {
   }
   // Built-in modules are found by their aliases too (modules.builtin.alias.bin), the first
   // match taken.
-  if (auto idx = IndexFile::open(index_path("modules.builtin.alias.bin"))) {
+  if (auto idx = kmod::Index::open(index_path("modules.builtin.alias.bin"))) {
     std::vector<std::string> found = idx->search_wild(name);
     if (!found.empty()) {
       m.name = found.front();

@@ -47,10 +47,7 @@ private:
   ConfigNames config_;
 };
 
-// shared/util.c's normalisations.
-std::string modname_normalize(std::string_view name);        // '-' -> '_', cut at '.'
-std::optional<std::string> alias_normalize(std::string_view alias);
-std::string path_to_modname(std::string_view path);          // of the basename
+// `path` made absolute.
 std::string make_absolute(std::string_view path);            // against the cwd, not cleaned
 
 }  // namespace modforge::loader::modinfo

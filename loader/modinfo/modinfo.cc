@@ -12,6 +12,9 @@
 #include <thread>
 
 #include "core/cli.h"
+#include "loader/kmod/elf.h"
+#include "loader/kmod/modinfo.h"
+#include "loader/kmod/names.h"
 #include "loader/modinfo/lookup.h"
 #include "loader/modinfo/module_image.h"
 #include "loader/modinfo/signature.h"
@@ -92,9 +95,7 @@ void add_param(std::string_view key, std::string_view value, std::vector<Param>&
     it->type = rest;
 }
 
-struct Entry {
-  std::string_view key, value;
-};
+using Entry = kmod::ModinfoEntry;
 
 class Printer {
 public:
@@ -138,14 +139,19 @@ public:
     std::optional<modinfo::SignatureInfo> sig;
     std::string sig_key, sig_hex;
     int err = 0;
+    kmod::ModuleElf elf;
     if (mod.builtin || lookup_.is_builtin(mod.name)) {
       err = lookup_.builtin_modinfo(mod.name, builtin_strings);
       for (const std::string& s : builtin_strings) strings.push_back(s);
     } else if (no_file) {
       err = ENOENT;
-    } else if ((err = image.open(*path)) == 0) {
-      err = modinfo::elf_section_strings(image, ".modinfo", strings);
-      if (err == 0) sig = modinfo::read_signature(modinfo::signature_region(image));
+    } else if ((err = image.open(*path)) == 0 && (err = elf.open(image)) == 0) {
+      if (const auto info = elf.section(".modinfo")) {
+        strings = kmod::section_strings(*info);
+        sig = modinfo::read_signature(modinfo::signature_region(image));
+      } else {
+        err = ENOENT;
+      }
     }
     if (err != 0) {
       if (no_file && err == ENOENT) return true;  // an old kernel without built-in information
@@ -158,13 +164,7 @@ public:
       return false;
     }
     entries.reserve(strings.size() + 5);
-    for (std::string_view s : strings) {
-      const std::size_t eq = s.find('=');
-      if (eq == std::string_view::npos)
-        entries.push_back({s, {}});
-      else
-        entries.push_back({s.substr(0, eq), s.substr(eq + 1)});
-    }
+    for (std::string_view s : strings) entries.push_back(kmod::split_modinfo_string(s));
     if (sig) {
       sig_key = modinfo::hex_lines(sig->key_id);
       sig_hex = modinfo::hex_lines(sig->signature);
@@ -256,7 +256,7 @@ Result one_argument(const std::string& arg, const Options& opt, const Lookup& lo
     r.failed = !print.module(*mod, r, image);
   } else if (is_module_filename(arg)) {
     FoundModule mod;
-    mod.name = modinfo::path_to_modname(arg);
+    mod.name = kmod::path_to_modname(arg);
     mod.path = modinfo::make_absolute(arg);
     r.failed = !print.module(mod, r, image);
   } else {

@@ -2,12 +2,9 @@
 
 #include <cerrno>
 #include <algorithm>
-#include <cstring>
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
-
-#include <llvm/Object/ELF.h>
 
 #include "core/decompress.h"
 #include "core/error.h"
@@ -110,97 +107,6 @@ std::string_view ModuleImage::at(uint64_t off, uint64_t len) {
   std::string& piece = pieces_.emplace_back(len, '\0');
   if (read_up_to(fd_, piece.data(), len, int64_t(off)) != ssize_t(len)) piece.clear();
   return piece;
-}
-
-namespace {
-
-// kmod_elf_new's checks, then its walk over the section headers (each one read only if it
-// lies in the file; the first section of that name whose bytes lie in the file wins).
-template <class ELFT>
-int find_section(ModuleImage& image, std::string_view name, std::string_view& found) {
-  using Ehdr = typename ELFT::Ehdr;
-  using Shdr = typename ELFT::Shdr;
-  const uint64_t size = image.size();
-  if (size <= sizeof(Ehdr)) return EINVAL;
-  const std::string_view ehdr = image.at(0, sizeof(Ehdr));
-  auto file = llvm::object::ELFFile<ELFT>::create(llvm::StringRef(ehdr.data(), ehdr.size()));
-  if (!file) {
-    llvm::consumeError(file.takeError());
-    return EINVAL;
-  }
-  const Ehdr& h = file->getHeader();
-  const uint64_t count = h.e_shnum;
-  if (h.e_shentsize != sizeof(Shdr)) return EINVAL;
-  if (sizeof(Ehdr) + sizeof(Shdr) * count >= size) return EINVAL;
-
-  // The part of the section header table that lies in the file, read at once.
-  const uint64_t shoff = h.e_shoff;
-  const std::string_view table =
-      shoff < size ? image.at(shoff, std::min<uint64_t>(size - shoff, sizeof(Shdr) * count)) : std::string_view();
-  auto header = [&](uint64_t i) -> const Shdr* {
-    if ((i + 1) * sizeof(Shdr) > table.size()) return nullptr;
-    return reinterpret_cast<const Shdr*>(table.data() + i * sizeof(Shdr));
-  };
-  // Whether the section's bytes lie inside the file.
-  auto inside = [&](const Shdr* s) {
-    const uint64_t off = s->sh_offset, len = s->sh_size;
-    return off <= size && len <= size - off;
-  };
-
-  const uint64_t strndx = h.e_shstrndx;
-  if (strndx == 0 || strndx >= count) return EINVAL;
-  const Shdr* strs = header(strndx);
-  if (strs == nullptr || !inside(strs)) return EINVAL;
-  const std::string_view names = image.at(strs->sh_offset, strs->sh_size);
-  if (names.empty() || names.back() != '\0') return EINVAL;
-
-  for (uint64_t i = 1; i < count; ++i) {
-    const Shdr* s = header(i);
-    if (s == nullptr || !inside(s)) continue;
-    const uint64_t nameoff = s->sh_name;
-    if (nameoff >= names.size()) continue;
-    const char* n = names.data() + nameoff;  // NUL-terminated: the table ends with a NUL
-    if (std::strlen(n) != name.size() || std::memcmp(n, name.data(), name.size()) != 0) continue;
-    found = image.at(s->sh_offset, s->sh_size);
-    return 0;
-  }
-  return ENOENT;
-}
-
-}  // namespace
-
-int elf_section_strings(ModuleImage& image, std::string_view section, std::vector<std::string_view>& out) {
-  out.clear();
-  // elf_identify
-  constexpr std::size_t kIdent = 16;
-  if (image.size() <= kIdent) return ENOEXEC;
-  const std::string_view ident = image.at(0, kIdent);
-  if (ident.substr(0, 4) != std::string_view("\x7f" "ELF", 4)) return ENOEXEC;
-  const unsigned char cls = static_cast<unsigned char>(ident[4]);
-  const unsigned char data = static_cast<unsigned char>(ident[5]);
-  if ((cls != 1 && cls != 2) || (data != 1 && data != 2)) return EINVAL;
-  std::string_view s;
-  int err;
-  if (cls == 2)
-    err = data == 1 ? find_section<llvm::object::ELF64LE>(image, section, s)
-                    : find_section<llvm::object::ELF64BE>(image, section, s);
-  else
-    err = data == 1 ? find_section<llvm::object::ELF32LE>(image, section, s)
-                    : find_section<llvm::object::ELF32BE>(image, section, s);
-  if (err != 0) return err;
-
-  // kmod_elf_get_strings: leading NULs skipped, a section of at most one byte is empty.
-  while (!s.empty() && s.front() == '\0' && s.size() > 1) s.remove_prefix(1);
-  if (s.size() <= 1) return 0;
-  std::size_t i = 0;
-  while (i < s.size()) {
-    std::size_t end = s.find('\0', i);
-    if (end == std::string_view::npos) end = s.size();
-    out.push_back(s.substr(i, end - i));
-    i = end;
-    while (i < s.size() && s[i] == '\0') ++i;
-  }
-  return 0;
 }
 
 std::string_view signature_region(ModuleImage& image) {

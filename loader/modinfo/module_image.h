@@ -1,6 +1,6 @@
 // A module file as libkmod 30 (Debian's build: zstd and xz, no zlib) opens it for modinfo:
-// the decompressed bytes, and the .modinfo strings found the way libkmod's ELF reader finds
-// them.  Failures are errno values because modinfo prints strerror() of them.
+// the decompressed bytes, read on demand by kmod's ELF reader (loader/kmod/elf.h).
+// Failures are errno values because modinfo prints strerror() of them.
 #pragma once
 #include "core/fd_io.h"
 #include <cstdint>
@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "core/decompress.h"
+#include "loader/kmod/elf.h"
 
 namespace modforge::loader::modinfo {
 
@@ -18,15 +19,15 @@ namespace modforge::loader::modinfo {
 // compressed module is decoded whole (its section headers and signature are at the end of one
 // xz/zstd stream); of a plain one only the pieces modinfo looks at are read: the first page,
 // the last few pages (section headers, section names, signature) and .modinfo.
-class ModuleImage {
+class ModuleImage final : public kmod::ByteSource {
 public:
   // 0 or an errno: the open/read error, EINVAL for a file shorter than the longest magic
   // or a corrupt xz stream.  .ko.gz data is taken as it is (this kmod has no zlib).
   int open(const std::string& path);
-  uint64_t size() const { return size_; }
+  uint64_t size() const override { return size_; }
   // Bytes [off, off + len) of the image, which must lie inside size(); valid until the next
   // open().  Empty when the file could not be read there.
-  std::string_view at(uint64_t off, uint64_t len);
+  std::string_view at(uint64_t off, uint64_t len) override;
 
 private:
 
@@ -43,13 +44,8 @@ public:
   ModuleImage() = default;
   ModuleImage(const ModuleImage&) = delete;
   ModuleImage& operator=(const ModuleImage&) = delete;
-  ~ModuleImage();
+  ~ModuleImage() override;
 };
-
-// The strings of `section` split as kmod_elf_get_strings splits them (runs of NULs separate
-// them, the last one may lack its NUL).  Returns 0, ENOEXEC (not ELF), EINVAL (a header or
-// the section-name table kmod rejects) or ENOENT (no such section).
-int elf_section_strings(ModuleImage& image, std::string_view section, std::vector<std::string_view>& out);
 
 // The end of the image that read_signature() needs to see.
 std::string_view signature_region(ModuleImage& image);

@@ -3,7 +3,7 @@
 # and the multi-call binary modforge-kmod with its command links.
 set(dir ${CMAKE_CURRENT_SOURCE_DIR}/tools)
 add_library(modforge_loader_tools STATIC ${dir}/module_db.cc ${dir}/modprobe_config.cc ${dir}/modprobe.cc)
-target_link_libraries(modforge_loader_tools PUBLIC modforge_loader_module)
+target_link_libraries(modforge_loader_tools PUBLIC modforge_loader_kmod)
 if(NOT TARGET modforge_loader_kernel)
   message(STATUS "loader/tools: the emulated kernel is not built; commands left out")
   return()

@@ -14,7 +14,8 @@
 #include <set>
 
 #include "core/error.h"
-#include "loader/module/kofile.h"
+#include "loader/kmod/kofile.h"
+#include "loader/kmod/names.h"
 #include "loader/tools/kmod_version.h"
 
 namespace modforge::loader {
@@ -36,8 +37,9 @@ public:
 
   // kmod_module_new_from_lookup
   std::vector<Mod*> lookup(const std::string& given) {
-    // kmod's alias_normalize: '-' to '_' outside [...] over the whole string
-    const std::string alias = config_underscores(given);
+    // '-' to '_' outside [...] over the whole string (kmod's alias_normalize without its
+    // bracket check)
+    const std::string alias = kmod::underscores(given);
     std::vector<Mod*> found;
     for (const ConfigAlias& a : cfg_.aliases)
       if (::fnmatch(a.pattern.c_str(), alias.c_str(), 0) == 0) found.push_back(mod(a.module, alias));
@@ -328,8 +330,8 @@ int dump_modversions(const std::string& path, std::ostream& out, std::ostream& e
     return 1;
   }
   try {
-    KoFile k = KoFile::open(path);
-    for (const VersionEntry& v : k.versions()) {
+    kmod::KoFile k = kmod::KoFile::open(path);
+    for (const kmod::VersionEntry& v : k.versions()) {
       char crc[32];
       std::snprintf(crc, sizeof crc, "0x%08lx", static_cast<unsigned long>(v.crc));
       out << crc << '\t' << v.name << '\n';

@@ -20,16 +20,11 @@ struct ModprobeConfig {
   std::vector<ConfigSoftdep> softdeps;
   std::vector<std::string> blacklist;
 
-  // `paths`: the -C arguments, or kmod's default directories when empty.  Files in a
-  // directory count when they end in ".conf"; all files are read in the order of their
-  // base names, and a base name seen in an earlier path hides later ones.  Messages for
-  // bad lines go to `diag`, in libkmod's words.
+  // `paths`: the -C arguments, or kmod's default directories when empty, listed as
+  // kmod::ConfFiles lists them.  Messages for bad lines go to `diag`, in libkmod's words.
   static ModprobeConfig load(const std::vector<std::string>& paths, const std::string& dirname, std::string& diag);
 
   void parse(const std::string& text, const std::string& file, std::string& diag);
 };
-
-// kmod's underscores(): '-' to '_' outside [...] groups.
-std::string config_underscores(std::string s);
 
 }  // namespace modforge::loader

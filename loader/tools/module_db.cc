@@ -5,25 +5,9 @@
 #include <fstream>
 #include <sstream>
 
-#include "loader/tools/modprobe_config.h"
+#include "loader/kmod/names.h"
 
 namespace modforge::loader {
-
-std::string normalize_module_name(std::string_view name) {
-  std::string out(name);
-  for (char& c : out) {
-    if (c == '.') break;
-    if (c == '-') c = '_';
-  }
-  return out;
-}
-
-std::string module_name_of_path(std::string_view path) {
-  std::size_t slash = path.rfind('/');
-  std::string_view base = slash == std::string_view::npos ? path : path.substr(slash + 1);
-  std::string name = normalize_module_name(base.substr(0, base.find('.')));
-  return name;
-}
 
 namespace {
 template <typename F>
@@ -63,7 +47,7 @@ ModuleDb ModuleDb::load(const std::string& dirname) {
   for_each_line(dirname + "/modules.alias", [&](const std::string& line) {
     std::string pattern, module;
     // the .bin index kmod reads holds the patterns normalized ('-' to '_' outside [...])
-    if (alias_lines(line, pattern, module)) db.aliases_.emplace_back(config_underscores(pattern), module);
+    if (alias_lines(line, pattern, module)) db.aliases_.emplace_back(kmod::underscores(pattern), module);
   });
   {
     // "module.key=value" strings separated by NULs
@@ -71,7 +55,7 @@ ModuleDb ModuleDb::load(const std::string& dirname) {
     for (std::string entry; std::getline(in, entry, '\0');) {
       std::size_t dot = entry.find('.');
       if (dot == std::string::npos || entry.compare(dot + 1, 6, "alias=") != 0) continue;
-      db.builtin_aliases_.emplace_back(config_underscores(entry.substr(dot + 7)), entry.substr(0, dot));
+      db.builtin_aliases_.emplace_back(kmod::underscores(entry.substr(dot + 7)), entry.substr(0, dot));
     }
   }
   return db;

@@ -7,12 +7,12 @@
 #include <unordered_map>
 #include <vector>
 
+#include "loader/kmod/names.h"
+
 namespace modforge::loader {
 
-// kmod's modname_normalize: '-' becomes '_' up to the first '.' (or the end).
-std::string normalize_module_name(std::string_view name);
-// The module name a path names: its base name up to the first '.', normalized.
-std::string module_name_of_path(std::string_view path);
+// The module name a path names (kmod's path_to_modname).
+inline std::string module_name_of_path(std::string_view path) { return kmod::path_to_modname(path); }
 
 struct DepEntry {
   std::string path;               // as written in modules.dep (relative to the directory)

@@ -9,7 +9,7 @@
 #include <unordered_set>
 #include <vector>
 
-namespace modforge::loader {
+namespace modforge::loader::kmod {
 
 inline constexpr uint32_t kIndexMagic = 0xB007F457;
 inline constexpr uint32_t kIndexVersion = 0x00020001;
@@ -48,4 +48,4 @@ private:
   std::unordered_set<std::string> seen_;
 };
 
-}  // namespace modforge::loader
+}  // namespace modforge::loader::kmod

@@ -1,11 +1,11 @@
-#include "loader/module/index_write.h"
+#include "loader/kmod/index_write.h"
 
 #include <algorithm>
 #include <cstdio>
 
 #include "core/error.h"
 
-namespace modforge::loader {
+namespace modforge::loader::kmod {
 
 namespace {
 
@@ -137,4 +137,4 @@ std::string IndexWriter::serialize() const {
   return out;
 }
 
-}  // namespace modforge::loader
+}  // namespace modforge::loader::kmod

@@ -1,4 +1,4 @@
-// loader/module: .modinfo and __versions of real Debian modules, checked against what
+// loader/kmod: .modinfo and __versions of real Debian modules, checked against what
 // the real kmod modinfo and modprobe --dump-modversions print for the same file.
 #include <gtest/gtest.h>
 
@@ -7,11 +7,11 @@
 #include <sstream>
 
 #include "core/error.h"
-#include "loader/module/kofile.h"
+#include "loader/kmod/kofile.h"
 #include "tests/support.h"
 
 namespace fs = std::filesystem;
-using modforge::loader::KoFile;
+using modforge::loader::kmod::KoFile;
 
 namespace {
 

@@ -1,6 +1,7 @@
-// A kernel module file (.ko, .ko.xz, .ko.zst, .ko.gz) as kmod and the loader see it: the
-// decompressed image, its ELF view (LLVM Object, through core/elf) and the two tables every
-// command reads: .modinfo ("key=value" strings) and __versions (CRC + symbol name).
+// A kernel module file (.ko, .ko.xz, .ko.zst, .ko.gz) read whole, for the commands and the
+// layout tools: the decompressed image, its full ELF view (LLVM Object, through core/elf)
+// and the two tables read through kmod's reader (loader/kmod/elf.h): .modinfo ("key=value"
+// strings) and __versions (CRC + symbol name).
 #pragma once
 #include <cstdint>
 #include <optional>
@@ -10,21 +11,15 @@
 #include <vector>
 
 #include "core/elf.h"
+#include "loader/kmod/elf.h"
+#include "loader/kmod/modinfo.h"
 
-namespace modforge::loader {
-
-struct ModinfoEntry {
-  std::string_view key, value;  // "key=value"; an entry without '=' has an empty value
-};
-
-struct VersionEntry {
-  uint64_t crc = 0;         // unsigned long on x86-64
-  std::string_view name;    // up to the first NUL of the 56-byte name field
-};
+namespace modforge::loader::kmod {
 
 class KoFile {
 public:
-  // Reads and decompresses `path`.  Throws Error("<path>: <cause>").
+  // Reads and decompresses `path`.  Throws Error("<path>: <cause>"), also when kmod's
+  // reader refuses the file (kmod_elf_new).
   static KoFile open(const std::string& path);
   // `bytes` may be compressed; `name` names the file in messages.
   static KoFile from_bytes(std::string bytes, std::string name);
@@ -37,7 +32,7 @@ public:
   std::string_view image() const { return image_; }  // decompressed bytes
   const elf::ElfFile& elf() const { return *elf_; }
 
-  // .modinfo in file order (empty strings between NULs skipped, as kmod does).
+  // .modinfo in file order (kmod_elf_get_strings: runs of NULs separate the strings).
   const std::vector<ModinfoEntry>& modinfo() const { return modinfo_; }
   // The first value of `key`, if any.
   std::optional<std::string_view> modinfo_value(std::string_view key) const;
@@ -54,4 +49,4 @@ private:
   std::vector<VersionEntry> versions_;
 };
 
-}  // namespace modforge::loader
+}  // namespace modforge::loader::kmod

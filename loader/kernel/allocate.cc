@@ -29,7 +29,7 @@ int enforce_rwx(LoadInfo& li) {
     // info and versions lost SHF_ALLOC in rewrite_section_headers; flags are otherwise as read.
     if ((s[i].sh_flags & (SHF_WRITE | SHF_EXECINSTR)) == (SHF_WRITE | SHF_EXECINSTR)) {
       li.log(kErr, li.mod.name + ": section " + std::string(li.m.image.section_name(i)) + " (index " +
-                    std::to_string(i) + ") has invalid WRITE|EXEC flags");
+                       std::to_string(i) + ") has invalid WRITE|EXEC flags");
       return -ENOEXEC;
     }
   }

@@ -86,7 +86,7 @@ int elf_validity_61(LoadInfo& li) {
   if (int e = check_name_table(li, str)) return e;
   if (s[0].sh_type != SHT_NULL || s[0].sh_size != 0 || s[0].sh_addr != 0) {
     li.log(kErr, "ELF Spec violation: section 0 type(" + std::to_string(static_cast<int>(s[0].sh_type)) +
-                  ")!=SH_NULL or non-zero len or addr");
+                     ")!=SH_NULL or non-zero len or addr");
     return -ENOEXEC;
   }
   for (unsigned i = 1; i < s.size(); ++i) {
@@ -137,7 +137,7 @@ int elf_validity_612(LoadInfo& li) {
     Shdr s0 = s.empty() ? li.m.image.record<Shdr>(h.e_shoff).value_or(Shdr{}) : s[0];
     if (!s.empty() || s0.sh_type != SHT_NULL || s0.sh_size != 0 || s0.sh_addr != 0) {
       li.log(kErr, "ELF Spec violation: section 0 type(" + std::to_string(static_cast<int>(s0.sh_type)) +
-                    ")!=SH_NULL or non-zero len or addr");
+                       ")!=SH_NULL or non-zero len or addr");
       return -ENOEXEC;
     }
   }

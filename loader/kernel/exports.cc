@@ -87,7 +87,7 @@ int verify_exported_symbols(LoadInfo& li) {
   for (const ModExport& e : li.mod.exports) {
     if (auto f = find_symbol(li, e.name, true)) {
       li.log(kErr, li.mod.name + ": exports duplicate symbol " + e.name + " (owned by " +
-                    (f->owner ? f->owner->name : std::string("kernel")) + ")");
+                       (f->owner ? f->owner->name : std::string("kernel")) + ")");
       return -ENOEXEC;
     }
   }

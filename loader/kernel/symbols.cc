@@ -24,6 +24,7 @@ uint64_t external_address(LoadInfo& li, const std::string& name, bool other_modu
   if (fresh) it->second = (other_module ? kOtherModuleAddr : kVmlinuxAddr + 0x1000) + 0x40 * li.ext_addrs.size();
   return it->second;
 }
+
 }  // namespace
 
 int simplify_symbols(LoadInfo& li) {
@@ -57,12 +58,12 @@ int simplify_symbols(LoadInfo& li) {
           if (f->owner && (f->owner->taints & (1u << kTaintProprietary))) {
             if (li.using_gplonly) {
               li.log(kErr, li.mod.name + ": module using GPL-only symbols uses symbols " + name +
-                            " from proprietary module " + f->owner->name + ".");
+                               " from proprietary module " + f->owner->name + ".");
               ok = false;
               null_sym = true;
             } else if (!(li.mod.taints & (1u << kTaintProprietary))) {
               li.log(kWarn, li.mod.name + ": module uses symbols " + name + " from proprietary module " +
-                             f->owner->name + ", inheriting taint.");
+                                f->owner->name + ", inheriting taint.");
               li.mod.taints |= 1u << kTaintProprietary;
             }
           }
@@ -72,7 +73,7 @@ int simplify_symbols(LoadInfo& li) {
             for (std::string_view ns : li.m.modinfo_all("import_ns")) imported |= ns == f->ns;
             if (!imported) {
               li.log(li.target.allow_missing_ns ? kWarn : kErr, li.mod.name + ": module uses symbol (" + name +
-                                                          ") from namespace " + f->ns + ", but does not import it.");
+                                                             ") from namespace " + f->ns + ", but does not import it.");
               if (!li.target.allow_missing_ns) { ok = false; err = -EINVAL; }
             }
           }
@@ -100,7 +101,7 @@ int simplify_symbols(LoadInfo& li) {
       default:
         if (s.st_shndx >= shnum) {
           li.log(kErr, li.mod.name + ": Symbol " + name + " has an invalid section index " +
-                        std::to_string(s.st_shndx) + " (max " + std::to_string(shnum - 1) + ")");
+                           std::to_string(s.st_shndx) + " (max " + std::to_string(shnum - 1) + ")");
           ret = -ENOEXEC;
         } else {
           value += s.st_shndx == pcpu ? kPercpuAddr : li.reloc.sec_addrs[s.st_shndx];

@@ -43,13 +43,12 @@ int tokenize(std::string_view buf, std::vector<std::string>& words, Log& log) {
   return static_cast<int>(words.size());
 }
 
-int parse_flags(std::string_view s, Kernel version, Log& log) {
+int parse_flags(std::string_view s, std::string_view opts, Log& log) {
   // The kernel prints %c of the first byte: an empty word prints a NUL (cut here).
   if (s.empty() || (s[0] != '+' && s[0] != '-' && s[0] != '=')) {
     err(log, "bad flag-op " + std::string(s.substr(0, 1)) + ", at start of " + std::string(s));
     return -EINVAL;
   }
-  const std::string_view opts = version == Kernel::v6_1 ? "pmflt_" : "pmfslt_";
   for (char c : s.substr(1))
     if (opts.find(c) == std::string_view::npos) {
       err(log, std::string("unknown flag '") + c + "'");
@@ -165,14 +164,14 @@ int parse_query(const std::vector<std::string>& w, std::size_t n, Log& log) {
 }
 
 // ddebug_exec_query; no pr_debug site matches in the emulated kernel, which prints nothing.
-void exec_query(std::string_view query, Kernel version, Log& log) {
+void exec_query(std::string_view query, std::string_view flags, Log& log) {
   std::vector<std::string> words;
   const int n = tokenize(query, words, log);
   if (n <= 0) {
     err(log, "tokenize failed");
     return;
   }
-  if (parse_flags(words[n - 1], version, log)) {
+  if (parse_flags(words[n - 1], flags, log)) {
     err(log, "flags parse failed");
     return;
   }
@@ -181,7 +180,7 @@ void exec_query(std::string_view query, Kernel version, Log& log) {
 
 }  // namespace
 
-bool dyndbg_module_param(std::string_view param, const std::optional<std::string>& val, Kernel version,
+bool dyndbg_module_param(std::string_view param, const std::optional<std::string>& val, const Rules& r,
                          Log& log, std::string& shown) {
   std::string_view leaf = param;
   const std::size_t dot = param.find('.');
@@ -194,7 +193,7 @@ bool dyndbg_module_param(std::string_view param, const std::optional<std::string
     const std::size_t split = rest.find_first_of(";\n");
     std::string_view q = rest.substr(0, split);
     while (!q.empty() && space(q.front())) q.remove_prefix(1);
-    if (!q.empty() && q.front() != '#') exec_query(q, version, log);
+    if (!q.empty() && q.front() != '#') exec_query(q, r.dyndbg_flags, log);
     if (split == std::string_view::npos) break;
     rest.remove_prefix(split + 1);
   }

@@ -8,15 +8,15 @@
 #include <string>
 #include <string_view>
 
-#include "core/kernel.h"
 #include "loader/kernel/log.h"
+#include "loader/kernel/rules.h"
 
 namespace modforge::loader::kernel {
 
 // ddebug_dyndbg_param_cb(param, val, modname, -ENOENT): true when `param` is a dyndbg
 // parameter (its queries then ran); false otherwise, with `shown` set to what the
 // caller's "unknown parameter" line prints (the callback cut `param` at its first '.').
-bool dyndbg_module_param(std::string_view param, const std::optional<std::string>& val, Kernel version,
+bool dyndbg_module_param(std::string_view param, const std::optional<std::string>& val, const Rules& r,
                          Log& log, std::string& shown);
 
 }  // namespace modforge::loader::kernel

@@ -19,10 +19,10 @@ std::string hex(uint64_t v, const char* fmt = "0x%llx") {
 }
 
 // WARN()/WARN_ON(): the block's first lines, and TAINT_WARN.
-void warn(State& st, Log& log, const std::string& message, const std::string& where, const char* func) {
+void warn(State& st, Log& log, const std::string& message, std::string_view where, const char* func) {
   logf(log, kWarn, "------------[ cut here ]------------");
   if (!message.empty()) logf(log, kWarn, message);
-  logf(log, kWarn, "WARNING: CPU: 0 PID: <pid> at " + where + " " + func + "+<off>");
+  logf(log, kWarn, "WARNING: CPU: 0 PID: <pid> at " + std::string(where) + " " + func + "+<off>");
   st.tainted |= uint64_t(1) << kTaintWarn;
 }
 
@@ -105,11 +105,10 @@ unsigned last_named(const ModuleView& m, std::string_view name) {
 
 }  // namespace
 
-std::string apply_returns(const ModuleView& m, const RelocInput& in, ModuleMemory& mem, State& st, Log& log,
-                          std::vector<uint64_t>& patched) {
+std::string apply_returns(const ModuleView& m, const RelocInput& in, const Rules& r, ModuleMemory& mem, State& st,
+                          Log& log, std::vector<uint64_t>& patched) {
   const unsigned sec = last_named(m, ".return_sites");
   if (!sec) return "";
-  const bool v61 = in.version == Kernel::v6_1;
   const uint64_t start = in.sec_addrs[sec], size = m.image.sections()[sec].sh_size;
   for (uint64_t off = 0; off < size; off += 4) {
     const uint64_t s = start + off;
@@ -120,7 +119,7 @@ std::string apply_returns(const ModuleView& m, const RelocInput& in, ModuleMemor
     if (insn.status == Insn::bad) {
       if (!st.warned_returns_decode) {
         st.warned_returns_decode = true;
-        warn(st, log, "", v61 ? "arch/x86/kernel/alternative.c:815" : "arch/x86/kernel/alternative.c:1008", "apply_returns");
+        warn(st, log, "", r.returns_decode_warn_at, "apply_returns");
       }
       continue;
     }
@@ -140,7 +139,7 @@ std::string apply_returns(const ModuleView& m, const RelocInput& in, ModuleMemor
           return "missing return thunk at an address the emulator cannot name";
         st.warned_returns_thunk = true;
         warn(st, log, "missing return thunk: " + hex(addr) + "-" + hex(dest) + ": " + bytes_at(mem, addr, 5, ' '),
-             v61 ? "arch/x86/kernel/alternative.c:823" : "arch/x86/kernel/alternative.c:1016", "apply_returns");
+             r.returns_thunk_warn_at, "apply_returns");
       }
       continue;
     }
@@ -166,14 +165,13 @@ ThunkRun runs_unpatched_return(ModuleMemory& mem, uint64_t addr, uint64_t size, 
   return some_patched ? ThunkRun::unknown : ThunkRun::yes;
 }
 
-void warn_unpatched_thunk(State& st, Log& log) {
+void warn_unpatched_thunk(const Rules& r, State& st, Log& log) {
   if (st.warned_thunk_run) return;
   st.warned_thunk_run = true;
-  warn(st, log, "Unpatched return thunk in use. This should not happen!", "arch/x86/kernel/cpu/bugs.c:3524",
-       "__warn_thunk");
+  warn(st, log, "Unpatched return thunk in use. This should not happen!", r.unpatched_thunk_warn_at, "__warn_thunk");
 }
 
-void unwind_module_init(const ModuleView& m, const RelocInput& in, State& st, Log& log) {
+void unwind_module_init(const ModuleView& m, const Rules& r, State& st, Log& log) {
   const unsigned ip = last_named(m, ".orc_unwind_ip"), orc = last_named(m, ".orc_unwind");
   if (!ip || !orc) return;
   const uint64_t ip_size = m.image.sections()[ip].sh_size, orc_size = m.image.sections()[orc].sh_size;
@@ -181,12 +179,12 @@ void unwind_module_init(const ModuleView& m, const RelocInput& in, State& st, Lo
   const uint32_t entries = uint32_t(ip_size / 4);  // unsigned int num_entries
   if ((ip_size % 4 || orc_size % kOrcEntry || entries != orc_size / kOrcEntry) && !st.warned_orc) {
     st.warned_orc = true;
-    warn(st, log, "", in.version == Kernel::v6_1 ? "arch/x86/kernel/unwind_orc.c:250" : "arch/x86/kernel/unwind_orc.c:296",
-         "unwind_module_init");
+    warn(st, log, "", r.orc_warn_at, "unwind_module_init");
   }
 }
 
-std::string ftrace_module_init(const ModuleView& m, const RelocInput& in, ModuleMemory& mem, State& st, Log& log) {
+std::string ftrace_module_init(const ModuleView& m, const RelocInput& in, const Rules& r, ModuleMemory& mem, State& st,
+                               Log& log) {
   if (st.ftrace_disabled) return "";
   // section_objs(): the first allocated __mcount_loc, size / sizeof(unsigned long) entries
   unsigned sec = 0;
@@ -200,7 +198,6 @@ std::string ftrace_module_init(const ModuleView& m, const RelocInput& in, Module
   for (uint64_t i = 0; i < num; ++i)
     if (uint64_t ip = mem.read(start + i * 8, 8)) ips.push_back(ip);
   std::sort(ips.begin(), ips.end());
-  const bool v61 = in.version == Kernel::v6_1;
   for (uint64_t ip : ips) {
     // copy_from_kernel_nofault refuses user (below TASK_SIZE_MAX + PAGE_SIZE) and
     // non-canonical (48-bit) addresses: together, everything below the kernel half
@@ -216,17 +213,17 @@ std::string ftrace_module_init(const ModuleView& m, const RelocInput& in, Module
     // ftrace_verify_code's WARN_ON(1), then ftrace_bug (its pr_info lines are info-level;
     // the pr_cont pieces land at the default level), whose FTRACE_WARN_ON_ONCE kills ftrace.
     if (fault) {
-      warn(st, log, "", v61 ? "arch/x86/kernel/ftrace.c:88" : "arch/x86/kernel/ftrace.c:93", "ftrace_verify_code");
+      warn(st, log, "", r.ftrace_fault_warn_at, "ftrace_verify_code");
     } else {
-      warn(st, log, "", v61 ? "arch/x86/kernel/ftrace.c:95" : "arch/x86/kernel/ftrace.c:100", "ftrace_verify_code");
+      warn(st, log, "", r.ftrace_mismatch_warn_at, "ftrace_verify_code");
       logf(log, kWarn, " actual:   " + bytes_at(mem, ip, 5, ':'));
       std::string e;
       for (std::size_t k = 0; k < expected.size(); ++k) e += (k ? ":" : "") + hex(uint8_t(expected[k]), "%02llx");
       logf(log, kWarn, " expected: " + e);
     }
-    logf(log, kWarn, v61 ? " (0)  " : " (0)    ");
+    logf(log, kWarn, std::string(r.ftrace_bug_reason));
     logf(log, kWarn, " expected tramp: " + hex(RelocInput::kFentry, "%llx"));
-    warn(st, log, "", v61 ? "kernel/trace/ftrace.c:2161" : "kernel/trace/ftrace.c:2235", "ftrace_bug");
+    warn(st, log, "", r.ftrace_bug_warn_at, "ftrace_bug");
     st.ftrace_disabled = true;
     break;
   }

@@ -25,8 +25,8 @@ namespace modforge::loader::kernel {
 
 // module_finalize's apply_returns; returns "" or why the outcome is not modelled.
 // `patched`: the return sites it rewrote.
-std::string apply_returns(const ModuleView& m, const RelocInput& in, ModuleMemory& mem, State& st, Log& log,
-                          std::vector<uint64_t>& patched);
+std::string apply_returns(const ModuleView& m, const RelocInput& in, const Rules& r, ModuleMemory& mem, State& st,
+                          Log& log, std::vector<uint64_t>& patched);
 
 // 6.12's __x86_return_thunk warns, once per boot, when a return apply_returns left
 // unpatched runs.  Whether running the function at [addr, addr + size) does: `yes` when it
@@ -35,14 +35,15 @@ std::string apply_returns(const ModuleView& m, const RelocInput& in, ModuleMemor
 // are not followed.
 enum class ThunkRun { no, yes, unknown };
 ThunkRun runs_unpatched_return(ModuleMemory& mem, uint64_t addr, uint64_t size, const std::vector<uint64_t>& patched);
-// The WARN it prints.
-void warn_unpatched_thunk(State& st, Log& log);
+// The WARN it prints (r.unpatched_thunk_warn_at set).
+void warn_unpatched_thunk(const Rules& r, State& st, Log& log);
 
 // The end of module_finalize: unwind_module_init's WARN_ON_ONCE on .orc_unwind_ip and
 // .orc_unwind sizes that do not describe the same number of entries.
-void unwind_module_init(const ModuleView& m, const RelocInput& in, State& st, Log& log);
+void unwind_module_init(const ModuleView& m, const Rules& r, State& st, Log& log);
 
 // ftrace_module_init (after module_finalize); "" or why not modelled.
-std::string ftrace_module_init(const ModuleView& m, const RelocInput& in, ModuleMemory& mem, State& st, Log& log);
+std::string ftrace_module_init(const ModuleView& m, const RelocInput& in, const Rules& r, ModuleMemory& mem, State& st,
+                               Log& log);
 
 }  // namespace modforge::loader::kernel

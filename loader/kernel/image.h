@@ -1,7 +1,7 @@
 // The module image as load_module sees it: the bytes user space passed (after the kernel's
 // own decompression and signature stripping), with the ELF header and the section header
 // table read through LLVM Object's raw ELFFile types.  Nothing here is validated: the
-// kernel's checks (elf_checks.h) decide what is acceptable, in the kernel's order, and every
+// kernel's checks (elf_validity.cc) decide what is acceptable, in the kernel's order, and every
 // accessor stays inside the image whatever the headers say, so a hostile file can be looked
 // at without crashing.
 #pragma once

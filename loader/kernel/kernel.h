@@ -96,7 +96,6 @@ public:
   const LoadedModule* find(std::string_view name) const;
 
 private:
-  friend class Loader;
   const Target& target_;
   State state_;
 };

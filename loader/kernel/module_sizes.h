@@ -1,21 +1,17 @@
-// The /proc/modules size of a module that loads, from the "layout" area's rules.
+// The layout of a module that loads (the "layout" area's rules), from the emulated
+// kernel's own view of the image: where each section goes and the /proc/modules size.
 #pragma once
-#include <cstdint>
-#include <string_view>
-
+#include "loader/kernel/module_view.h"
 #include "loader/kernel/target.h"
 #include "loader/layout/layout.h"
 
 namespace modforge::loader::kernel {
 
-struct Sizes {
-  uint64_t core = 0, init = 0;
-};
+// The layout's input as setup_load_info left `m` (its idx_* set, idx_vers 0 under
+// MODULE_INIT_IGNORE_MODVERSIONS); `livepatch`: check_modinfo found a livepatch module.
+LayoutInput layout_input(const ModuleView& m, bool livepatch);
 
-// `image` without its signature.  layout_of also gives each section's place (none when
-// even the copy is refused).  Fields LLVM refuses and the kernel ignores are set
-// right on a copy first; an image LLVM still refuses gets 0 sizes.
-ModuleLayout layout_of(std::string_view image, const Target& t, bool ignore_modversions);
-Sizes sizes_of(std::string_view image, const Target& t, bool ignore_modversions);
+// layout_sections and layout_symtab for the target's version and .config.
+ModuleLayout layout_of(const ModuleView& m, const Target& t, bool livepatch);
 
 }  // namespace modforge::loader::kernel

@@ -266,7 +266,7 @@ std::vector<ParamDef> read_params(const ModuleView& m) {
 }
 
 ParseResult parse_module_args(std::string_view mod_name, std::string_view args,
-                              const std::vector<ParamDef>& params, Log& log, Kernel version) {
+                              const std::vector<ParamDef>& params, Log& log, const Rules& r) {
   ParseResult res;
   const std::string doing(mod_name);
   while (!args.empty() && is_space(args.front())) args.remove_prefix(1);
@@ -297,7 +297,7 @@ ParseResult parse_module_args(std::string_view mod_name, std::string_view args,
     } else {
       // unknown_module_param_cb: async_probe and dyndbg are taken, the rest ignored.
       std::string shown;
-      if (a.param != "async_probe" && !dyndbg_module_param(a.param, a.val, version, log, shown))
+      if (a.param != "async_probe" && !dyndbg_module_param(a.param, a.val, r, log, shown))
         logf(log, kWarn, doing + ": unknown parameter '" + shown + "' ignored");
     }
     if (ret == 0) continue;

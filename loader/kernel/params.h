@@ -8,8 +8,8 @@
 #include <string_view>
 #include <vector>
 
-#include "core/kernel.h"
 #include "loader/kernel/log.h"
+#include "loader/kernel/rules.h"
 
 namespace modforge::loader::kernel {
 
@@ -41,10 +41,9 @@ struct ParseResult {
 };
 
 // parse_args(mod_name, args, params, ...) with load_module's unknown-parameter callback.
-// `version` matters only to the dyndbg parameter's flags.
+// The rules matter only to the dyndbg parameter's flags.
 ParseResult parse_module_args(std::string_view mod_name, std::string_view args,
-                              const std::vector<ParamDef>& params, Log& log,
-                              Kernel version = Kernel::v6_12);
+                              const std::vector<ParamDef>& params, Log& log, const Rules& r);
 
 // lib/kstrtox.c, for the value checks (exposed for tests).  Return 0 or a negative errno.
 int kstrtoull(std::string_view s, uint64_t& res);

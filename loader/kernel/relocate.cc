@@ -23,12 +23,12 @@ std::string hex(uint64_t v) {
 struct Applier {
   const ModuleView& m;
   const RelocInput& in;
+  const Rules& rules;
   Log& log;
   ModuleMemory& mem;
 
   int invalid(uint32_t type, uint64_t val) {
-    const char* what = in.version == Kernel::v6_1 ? "Skipping invalid" : "Invalid";
-    logf(log, kErr, std::string("module: x86/modules: ") + what +
+    logf(log, kErr, "module: x86/modules: " + std::string(rules.reloc_invalid_target) +
                         " relocation target, existing value is nonzero for type " +
                         std::to_string(static_cast<int>(type)) + ", loc (____ptrval____), val " + hex(val));
     return -ENOEXEC;
@@ -50,11 +50,8 @@ struct Applier {
       const uint32_t symi = static_cast<uint32_t>(r.r_info >> 32);
       const uint64_t loc = in.sec_addrs[target] + r.r_offset;
       uint64_t val = (symi < in.sym_values.size() ? in.sym_values[symi] : 0) + uint64_t(r.r_addend);
-      if (in.version == Kernel::v6_1) {
-        if (int e = apply_61(loc, type, val)) return e;
-      } else {
-        if (int e = apply_612(loc, type, val)) return e;
-      }
+      if (int e = rules.reloc_overflow_first ? apply_overflow_first(loc, type, val) : apply_target_first(loc, type, val))
+        return e;
     }
     return 0;
   }
@@ -65,7 +62,7 @@ struct Applier {
   }
 
   // 6.1: the target is checked first, the overflow after the write.
-  int apply_61(uint64_t loc, uint32_t type, uint64_t val) {
+  int apply_target_first(uint64_t loc, uint32_t type, uint64_t val) {
     switch (type) {
       case R_X86_64_NONE:
         return 0;
@@ -91,7 +88,7 @@ struct Applier {
   }
 
   // 6.12: the value (overflow) first, then the target.
-  int apply_612(uint64_t loc, uint32_t type, uint64_t val) {
+  int apply_overflow_first(uint64_t loc, uint32_t type, uint64_t val) {
     unsigned size = 0;
     switch (type) {
       case R_X86_64_NONE:
@@ -167,8 +164,8 @@ void place_sections(const ModuleView& m, unsigned pcpu, const std::vector<Sectio
   }
 }
 
-int apply_relocations(const ModuleView& m, const RelocInput& in, ModuleMemory& mem, Log& log) {
-  Applier a{m, in, log, mem};
+int apply_relocations(const ModuleView& m, const RelocInput& in, const Rules& r, ModuleMemory& mem, Log& log) {
+  Applier a{m, in, r, log, mem};
   const auto& secs = m.image.sections();
   const std::size_t shnum = secs.size();
   for (unsigned i = 1; i < shnum; ++i) {

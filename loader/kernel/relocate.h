@@ -13,16 +13,15 @@
 #include <string>
 #include <vector>
 
-#include "core/kernel.h"
 #include "loader/kernel/log.h"
 #include "loader/kernel/module_memory.h"
 #include "loader/kernel/module_view.h"
+#include "loader/kernel/rules.h"
 #include "loader/layout/layout.h"
 
 namespace modforge::loader::kernel {
 
 struct RelocInput {
-  Kernel version = Kernel::v6_12;
   std::string mod_name;  // struct module's name (me->name in the messages)
   // st_value of each symbol after simplify_symbols, by symbol index.
   std::vector<uint64_t> sym_values;
@@ -52,6 +51,6 @@ void place_sections(const ModuleView& m, unsigned pcpu, const std::vector<Sectio
 
 // 0 or a negative errno; the lines the kernel prints go to `log`.  `mem` is the module's
 // memory at in.sec_addrs (kFileCopyAddr for the file copy); the relocations write to it.
-int apply_relocations(const ModuleView& m, const RelocInput& in, ModuleMemory& mem, Log& log);
+int apply_relocations(const ModuleView& m, const RelocInput& in, const Rules& r, ModuleMemory& mem, Log& log);
 
 }  // namespace modforge::loader::kernel

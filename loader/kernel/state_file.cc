@@ -16,8 +16,6 @@ namespace {
 
 constexpr std::string_view kMagic = "modforge-emulated-kernel 1";
 
-std::string_view kernel_name(Kernel k) { return k == Kernel::v6_1 ? "6.1" : "6.12"; }
-
 std::vector<std::string_view> fields(std::string_view line) {
   std::vector<std::string_view> f;
   std::size_t p = 0;
@@ -99,7 +97,7 @@ State boot_state(uint64_t boot_tainted) {
 
 std::string format_state(const State& s, const Target& t) {
   std::string o(kMagic);
-  o += "\ntarget " + std::string(kernel_name(t.version)) + " " + t.release + "\n";
+  o += "\ntarget " + std::string(t.rules().name) + " " + t.release + "\n";
   o += "tainted " + std::to_string(s.tainted) + "\n";
   o += "once";
   for (bool b : {s.sig_notice_done, s.livepatch_notice_done, s.lockdep_off, s.warned_returns_decode,
@@ -149,7 +147,7 @@ State parse_state(std::string_view text, const std::string& name, const Target& 
         continue;
       case kTarget:
         if (f.size() != 3 || f[0] != "target") throw bad("expected 'target'");
-        if (f[1] != kernel_name(t.version) || f[2] != t.release)
+        if (f[1] != t.rules().name || f[2] != t.release)
           throw bad("state of " + std::string(f[2]) + " (" + std::string(f[1]) + "), not of the target " + t.release);
         expect = kTainted;
         continue;

@@ -18,12 +18,6 @@ namespace modforge::loader::kernel {
 
 namespace fs = std::filesystem;
 
-const Rules& rules_for(Kernel k) {
-  static const Rules v61{Kernel::v6_1, false, false};
-  static const Rules v612{Kernel::v6_12, true, true};
-  return k == Kernel::v6_1 ? v61 : v612;
-}
-
 std::optional<Kernel> kernel_of_release(std::string_view release) {
   auto starts = [&](std::string_view p) {
     return release.substr(0, p.size()) == p &&

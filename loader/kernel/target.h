@@ -21,21 +21,9 @@
 #include <xxhash.h>
 
 #include "core/kernel.h"
+#include "loader/kernel/rules.h"
 
 namespace modforge::loader::kernel {
-
-// What differs between the versions' load_module, as data.
-struct Rules {
-  Kernel version;
-  // 6.12 split elf_validity_check into elf_validity_cache_*: section names checked for every
-  // non-NULL section (6.1: SHF_ALLOC ones), SHT_STRTAB type checks, unique .modinfo and
-  // .gnu.linkonce.this_module, the this_module size, exactly one symbol table.
-  bool split_elf_validity;
-  // 6.12 checks vermagic in early_mod_check and taints after add_unformed_module
-  // (module_augment_kernel_taints); 6.1 does both in layout_and_allocate's check_modinfo.
-  bool taints_after_unformed;
-};
-const Rules& rules_for(Kernel k);
 
 struct XxHash {
   std::size_t operator()(std::string_view s) const { return XXH3_64bits(s.data(), s.size()); }

@@ -58,7 +58,7 @@ Outcome EmulatedKernel::delete_module(std::string_view name, unsigned flags) {
   };
   if (it->has_init && !it->has_exit && !try_force()) { o.err = EBUSY; return o; }
   // try_stop_module: the only references an emulated module has are its holders' (none here).
-  if (it->has_exit && it->exit_warns_thunk) warn_unpatched_thunk(state_, o.log);  // mod->exit() runs
+  if (it->has_exit && it->exit_warns_thunk) warn_unpatched_thunk(target_.rules(), state_, o.log);  // mod->exit() runs
   const std::string gone = it->name;
   const std::vector<std::string> uses = it->uses;
   state_.modules.erase(it);

@@ -10,6 +10,8 @@
 #include <string_view>
 #include <vector>
 
+#include "loader/layout/layout_rules.h"
+
 namespace modforge::loader {
 
 namespace ELF = llvm::ELF;
@@ -35,14 +37,13 @@ struct Shdr {
   std::string_view name;
   uint32_t type = 0;
   uint64_t flags = 0, size = 0, addralign = 0;
-  uint32_t link = 0;
   bool placed = false;   // sh_entsize != ~0UL
   bool init = false;     // placed in the init part
   SectionPlace where;    // region and offset once placed
 };
 
 // The state load_module has reached when layout_sections runs.
-struct LoadInfo {
+struct Sections {
   std::vector<Shdr> sh;
   unsigned pcpu = 0, sym = 0, str = 0;
   bool livepatch = false;
@@ -50,7 +51,8 @@ struct LoadInfo {
 
 // find_sec(): the first section of that name that is still SHF_ALLOC ("Alloc bit cleared
 // means ignore it").
-unsigned find_sec(const std::vector<Shdr>& sh, std::string_view name) {
+template <class S>
+unsigned find_sec(const std::vector<S>& sh, std::string_view name) {
   for (unsigned i = 1; i < sh.size(); ++i)
     if ((sh[i].flags & ELF::SHF_ALLOC) && sh[i].name == name) return i;
   return 0;
@@ -67,28 +69,17 @@ bool has_modinfo_tag(std::string_view info, std::string_view tag) {
   return false;
 }
 
-LoadInfo prepare(const elf::ElfFile& f, const LayoutConfig& cfg, const LoadFlags& flags) {
-  LoadInfo li;
-  auto secs = f.sections();
-  li.sh.reserve(secs.size());
-  for (const auto& s : secs) li.sh.push_back({s.name, s.type, s.flags, s.size, s.addralign, s.link});
+// What load_module does to the section headers before layout_sections.
+Sections prepare(const LayoutInput& in, const LayoutConfig& cfg) {
+  Sections li;
+  li.sh.reserve(in.sections.size());
+  for (const LayoutSection& s : in.sections) li.sh.push_back({s.name, s.type, s.flags, s.size, s.addralign});
   const std::size_t n = li.sh.size();
-
-  // setup_load_info: 6.1 takes the first symbol table, 6.12 insists on exactly one.
-  for (unsigned i = 1; i < n; ++i)
-    if (li.sh[i].type == ELF::SHT_SYMTAB) {
-      li.sym = i;
-      if (cfg.version == Kernel::v6_1) break;
-    }
-  if (li.sym) li.str = li.sh[li.sym].link < n ? li.sh[li.sym].link : 0;
-
-  // The .modinfo the kernel reads (6.1: find_sec; 6.12: the unique one, ALLOC or not).
-  unsigned info = 0;
-  for (unsigned i = 1; i < n && !info; ++i)
-    if (li.sh[i].name == ".modinfo" && (cfg.version == Kernel::v6_12 || (li.sh[i].flags & ELF::SHF_ALLOC))) info = i;
-  unsigned vers = flags.ignore_modversions ? 0 : find_sec(li.sh, "__versions");
+  li.sym = in.sym < n ? in.sym : 0;
+  li.str = in.str < n ? in.str : 0;
+  const unsigned info = in.info < n ? in.info : 0, vers = in.vers < n ? in.vers : 0;
   if (cfg.smp) li.pcpu = find_sec(li.sh, ".data..percpu");
-  if (cfg.livepatch && info) li.livepatch = has_modinfo_tag(secs[info].contents, "livepatch");
+  li.livepatch = cfg.livepatch && in.livepatch;
 
   // rewrite_section_headers: modinfo and versions are read, not kept.  Index 0 stands
   // for "none", whose flags the kernel clears harmlessly.
@@ -133,63 +124,35 @@ void place(uint32_t& size, Shdr& s, int region) {
   s.where = {region, off};
 }
 
-// The strings layout_symtab counts: strlen(&strtab[st_name]) + 1, read in the image.
-uint32_t name_bytes(const elf::ElfFile& f, uint64_t str_offset, uint32_t st_name) {
-  std::string_view b = f.bytes();
-  uint64_t at = str_offset + st_name;
-  if (at >= b.size()) return 1;
-  std::size_t nul = b.find('\0', at);
-  return static_cast<uint32_t>((nul == std::string_view::npos ? b.size() : nul) - at) + 1;
-}
-
 struct SymtabCount {
   uint32_t nsrc = 0, ndst = 0, strtab = 0;
 };
 
 // layout_symtab's count of the symbols kept in core for kallsyms (is_core_symbol).
-SymtabCount count_core_symbols(const elf::ElfFile& f, const LoadInfo& li, const LayoutConfig& cfg) {
+SymtabCount count_core_symbols(const LayoutInput& in, const Sections& li, const LayoutConfig& cfg) {
   SymtabCount c;
   const Shdr& symsect = li.sh[li.sym];
   c.nsrc = static_cast<uint32_t>(symsect.size / ELF_SYM_SIZE);
-  auto obj = llvm::object::ELFFile<llvm::object::ELF64LE>::create(
-      llvm::StringRef(f.bytes().data(), f.bytes().size()));
-  if (!obj) {
-    llvm::consumeError(obj.takeError());
-    return c;
-  }
-  auto shdrs = obj->sections();
-  if (!shdrs || li.sym >= shdrs->size()) {
-    if (!shdrs) llvm::consumeError(shdrs.takeError());
-    return c;
-  }
-  auto syms = obj->symbols(&(*shdrs)[li.sym]);
-  if (!syms) {
-    llvm::consumeError(syms.takeError());
-    return c;
-  }
-  const uint64_t str_offset = li.str ? f.sections()[li.str].offset : 0;
+  const bool unplaced_is_init = layout_rules(cfg.version).unplaced_is_init;
   const std::size_t shnum = li.sh.size();
-  uint32_t i = 0;
-  for (const auto& s : *syms) {
-    if (i >= c.nsrc) break;
+  const std::size_t n = std::min<std::size_t>(c.nsrc, in.symbols.size());
+  for (std::size_t i = 0; i < n; ++i) {
+    const LayoutSymbol& s = in.symbols[i];
     bool keep = i == 0 || li.livepatch;
-    if (!keep && s.st_shndx != ELF::SHN_UNDEF && s.st_shndx < shnum && s.st_name) {
-      if (cfg.kallsyms_all && s.st_shndx == li.pcpu) {
+    if (!keep && s.shndx != ELF::SHN_UNDEF && s.shndx < shnum && s.named) {
+      if (cfg.kallsyms_all && s.shndx == li.pcpu) {
         keep = true;
       } else {
-        const Shdr& sec = li.sh[s.st_shndx];
+        const Shdr& sec = li.sh[s.shndx];
         // 6.1 tests INIT_OFFSET_MASK, 6.12 the init mem types: both mean "placed in init".
-        // 6.1 reads an unplaced section's ~0UL as having INIT_OFFSET_MASK; 6.12 reads its
-        // type bits as 15, not an init type.
-        bool in_init = sec.init || (cfg.version == Kernel::v6_1 && !sec.placed);
+        bool in_init = sec.init || (unplaced_is_init && !sec.placed);
         keep = (sec.flags & ELF::SHF_ALLOC) && (cfg.kallsyms_all || (sec.flags & ELF::SHF_EXECINSTR)) && !in_init;
       }
     }
     if (keep) {
-      c.strtab += name_bytes(f, str_offset, s.st_name);
+      c.strtab += s.name_bytes;
       ++c.ndst;
     }
-    ++i;
   }
   return c;
 }
@@ -202,7 +165,8 @@ uint32_t page_margin(uint32_t x, const LayoutConfig& cfg) {
   return std::min(r, cfg.page_size - r) % cfg.page_size;
 }
 
-ModuleSizes sizes_6_1(const elf::ElfFile& f, LoadInfo& li, const LayoutConfig& cfg) {
+// 6.1: core_layout and init_layout.
+ModuleSizes sizes_core_and_init(const LayoutInput& in, Sections& li, const LayoutConfig& cfg) {
   uint32_t core = 0, data_own = 0, init = 0, margin = UINT32_MAX;
   // data_layout is core_layout unless data lives in vmalloc.
   uint32_t& data = cfg.data_in_vmalloc ? data_own : core;
@@ -236,7 +200,7 @@ ModuleSizes sizes_6_1(const elf::ElfFile& f, LoadInfo& li, const LayoutConfig& c
     symsect.flags |= ELF::SHF_ALLOC;
     place(init, symsect, 1);
     symsect.placed = symsect.init = true;
-    SymtabCount c = count_core_symbols(f, li, cfg);
+    SymtabCount c = count_core_symbols(in, li, cfg);
     data = kalign(data, sec_align(symsect.addralign)) + c.ndst * ELF_SYM_SIZE;
     data += c.strtab;
     data += c.ndst;  // typetab
@@ -259,7 +223,8 @@ ModuleSizes sizes_6_1(const elf::ElfFile& f, LoadInfo& li, const LayoutConfig& c
 enum MemType { MOD_TEXT, MOD_DATA, MOD_RODATA, MOD_RO_AFTER_INIT, MOD_INIT_TEXT, MOD_INIT_DATA, MOD_INIT_RODATA };
 constexpr int MOD_INVALID = -1;
 
-ModuleSizes sizes_6_12(const elf::ElfFile& f, LoadInfo& li, const LayoutConfig& cfg) {
+// 6.12: the memory types.
+ModuleSizes sizes_memory_types(const LayoutInput& in, Sections& li, const LayoutConfig& cfg) {
   std::array<uint32_t, 7> mem{};
   static constexpr std::array<int, 5> core_type{MOD_TEXT, MOD_RODATA, MOD_RO_AFTER_INIT, MOD_DATA, MOD_DATA};
   static constexpr std::array<int, 5> init_type{MOD_INIT_TEXT, MOD_INIT_RODATA, MOD_INVALID, MOD_INIT_DATA, MOD_INIT_DATA};
@@ -280,7 +245,7 @@ ModuleSizes sizes_6_12(const elf::ElfFile& f, LoadInfo& li, const LayoutConfig& 
     symsect.flags |= ELF::SHF_ALLOC;
     place(mem[MOD_INIT_DATA], symsect, MOD_INIT_DATA);
     symsect.placed = symsect.init = true;
-    SymtabCount c = count_core_symbols(f, li, cfg);
+    SymtabCount c = count_core_symbols(in, li, cfg);
     uint32_t& data = mem[MOD_DATA];
     data = kalign(data, sec_align(symsect.addralign)) + c.ndst * ELF_SYM_SIZE;
     data += c.strtab;
@@ -341,18 +306,68 @@ LayoutConfig layout_config_from(const std::string& text, Kernel version) {
   return c;
 }
 
-ModuleLayout module_layout(const elf::ElfFile& f, const LayoutConfig& cfg, const LoadFlags& flags) {
-  LoadInfo li = prepare(f, cfg, flags);
+uint32_t name_bytes(std::string_view image, uint64_t at) {
+  if (at >= image.size()) return 1;
+  std::size_t nul = image.find('\0', at);
+  return static_cast<uint32_t>((nul == std::string_view::npos ? image.size() : nul) - at) + 1;
+}
+
+LayoutInput layout_input(const elf::ElfFile& f, const LayoutConfig& cfg, const LoadFlags& flags) {
+  LayoutInput in;
+  auto secs = f.sections();
+  in.sections.reserve(secs.size());
+  for (const auto& s : secs) in.sections.push_back({s.name, s.type, s.flags, s.size, s.addralign});
+  const std::size_t n = secs.size();
+
+  // setup_load_info: the symbol table (ElfFile accepts at most one) and its strings.
+  for (unsigned i = 1; i < n && !in.sym; ++i)
+    if (secs[i].type == ELF::SHT_SYMTAB) in.sym = i;
+  if (in.sym) in.str = secs[in.sym].link < n ? secs[in.sym].link : 0;
+  const bool any_flags = layout_rules(cfg.version).modinfo_any_flags;
+  for (unsigned i = 1; i < n && !in.info; ++i)
+    if (secs[i].name == ".modinfo" && (any_flags || (secs[i].flags & ELF::SHF_ALLOC))) in.info = i;
+  in.vers = flags.ignore_modversions ? 0 : find_sec(in.sections, "__versions");
+  in.livepatch = in.info && has_modinfo_tag(secs[in.info].contents, "livepatch");
+
+  // The symbols as stored (LLVM's raw records: st_shndx unresolved, st_name as a number).
+  if (!in.sym) return in;
+  auto obj = llvm::object::ELFFile<llvm::object::ELF64LE>::create(llvm::StringRef(f.bytes().data(), f.bytes().size()));
+  if (!obj) {
+    llvm::consumeError(obj.takeError());
+    return in;
+  }
+  auto shdrs = obj->sections();
+  if (!shdrs || in.sym >= shdrs->size()) {
+    if (!shdrs) llvm::consumeError(shdrs.takeError());
+    return in;
+  }
+  auto syms = obj->symbols(&(*shdrs)[in.sym]);
+  if (!syms) {
+    llvm::consumeError(syms.takeError());
+    return in;
+  }
+  const uint64_t str_offset = in.str ? secs[in.str].offset : 0;
+  in.symbols.reserve(syms->size());
+  for (const auto& s : *syms)
+    in.symbols.push_back({s.st_shndx, s.st_name != 0, name_bytes(f.bytes(), str_offset + s.st_name)});
+  return in;
+}
+
+ModuleLayout module_layout(const LayoutInput& in, const LayoutConfig& cfg) {
+  Sections li = prepare(in, cfg);
   ModuleLayout r;
   if (li.sh.empty()) return r;
-  r.sizes = cfg.version == Kernel::v6_1 ? sizes_6_1(f, li, cfg) : sizes_6_12(f, li, cfg);
+  switch (layout_rules(cfg.version).memory) {
+    case LayoutRules::Memory::core_and_init: r.sizes = sizes_core_and_init(in, li, cfg); break;
+    case LayoutRules::Memory::memory_types: r.sizes = sizes_memory_types(in, li, cfg); break;
+  }
   r.places.reserve(li.sh.size());
   for (const Shdr& s : li.sh) r.places.push_back(s.where);
   return r;
 }
 
 ModuleSizes module_sizes(const elf::ElfFile& f, const LayoutConfig& cfg, const LoadFlags& flags) {
-  return module_layout(f, cfg, flags).sizes;
+  return module_layout(layout_input(f, cfg, flags), cfg).sizes;
 }
 
 }  // namespace modforge::loader

@@ -5,11 +5,16 @@
 // 6.1 keeps two running sizes (core_layout, init_layout) page-aligned after each class of
 // section under CONFIG_STRICT_MODULE_RWX; 6.12 keeps one size per memory type (mem[]) and
 // page-aligns each non-empty one when it allocates it.  The version differences are the
-// rules in layout.cc's per-version paths; the config bits that matter are below.
+// rules of layout_rules.h; the config bits that matter are below.
+//
+// The input is neutral (LayoutInput): the sections and the symbol-table facts the layout
+// reads, as setup_load_info leaves them.  The emulated kernel fills it from its own view of
+// the image; layout_input() fills it from a file LLVM reads (the layout-sizes tool, tests).
 #pragma once
 #include <array>
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/elf.h"
@@ -68,10 +73,42 @@ struct ModuleLayout {
   std::vector<SectionPlace> places;  // by section index
 };
 
-ModuleLayout module_layout(const elf::ElfFile&, const LayoutConfig&, const LoadFlags& = {});
+// A section header as the layout reads it.
+struct LayoutSection {
+  std::string_view name;
+  uint32_t type = 0;
+  uint64_t flags = 0, size = 0, addralign = 0;
+};
 
-// Never fails on a file ElfFile accepted: out-of-range names or symbol tables count as the
-// kernel would read them, bounded by the file.
+// A symbol as layout_symtab counts it.
+struct LayoutSymbol {
+  uint32_t shndx = 0;      // st_shndx as stored (reserved values kept)
+  bool named = false;      // st_name != 0
+  uint32_t name_bytes = 1; // strlen(strtab + st_name) + 1: name_bytes() below
+};
+
+struct LayoutInput {
+  std::vector<LayoutSection> sections;  // by index; 0 is the null section
+  // setup_load_info's indices (0: none): the symbol table and its string table; .modinfo
+  // and __versions (none under MODULE_INIT_IGNORE_MODVERSIONS), which
+  // rewrite_section_headers takes out of memory.
+  unsigned sym = 0, str = 0, info = 0, vers = 0;
+  bool livepatch = false;  // .modinfo says livepatch (mod->klp): every symbol is kept
+  // The symbol table's entries (sh_size / sizeof(Elf64_Sym) of them).
+  std::vector<LayoutSymbol> symbols;
+};
+
+// layout_symtab's strlen(&strtab[st_name]) + 1 for a name at `at` of `image` (the kernel
+// reads to the NUL whatever the string table's size; past the image the name is "").
+uint32_t name_bytes(std::string_view image, uint64_t at);
+
+// The input from a file LLVM reads: setup_load_info's choices made the version's way.
+LayoutInput layout_input(const elf::ElfFile&, const LayoutConfig&, const LoadFlags& = {});
+
+ModuleLayout module_layout(const LayoutInput&, const LayoutConfig&);
+
+// module_layout(layout_input(...)).sizes.  Never fails on a file ElfFile accepted:
+// out-of-range names count as the kernel would read them, bounded by the file.
 ModuleSizes module_sizes(const elf::ElfFile&, const LayoutConfig&, const LoadFlags& = {});
 
 }  // namespace modforge::loader

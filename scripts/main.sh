@@ -54,6 +54,10 @@ if [ $same = 1 ]; then echo "== identical to the real modpost ($kernel): every .
 kmod=$here/build/loader/bin
 release=$(cat "${tree[$kernel]}/include/config/kernel.release")
 export MODFORGE_STATE=$out/kernel.state MODFORGE_TARGET=${tree[$kernel]}
+# the target's shipped modules: /lib/modules/<release> when its image package is installed
+# (setup.sh installs 6.12's), else the oracle cache's unpacked package
+pkg=${tree[$kernel]#/usr/src/linux-headers-}
+[ -d "/lib/modules/$pkg/kernel" ] || export MODFORGE_MODULES=${ORACLE_CACHE:-$HOME/.cache/modforge-oracle}/$pkg/lib/modules/$pkg
 rm -f "$MODFORGE_STATE"
 m=$out/mod-ours
 echo "== loader: emulated kernel $release (target ${tree[$kernel]})"

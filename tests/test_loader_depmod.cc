@@ -56,7 +56,7 @@ struct Result {
 Result ours(const std::vector<std::string>& args) {
   std::ostringstream out, err;
   Result r;
-  r.rc = modforge::loader::depmod_main(args, out, err);
+  r.rc = modforge::loader::depmod::depmod_main(args, out, err);
   r.out = out.str();
   r.err = err.str();
   return r;

@@ -12,8 +12,8 @@
 
 using namespace modforge;
 using namespace modforge::loader::kernel;
-using modforge::loader::CommandResult;
-using modforge::loader::read_module_image;
+using modforge::loader::tools::CommandResult;
+using modforge::loader::tools::read_module_image;
 
 namespace {
 
@@ -55,7 +55,7 @@ TEST(LoaderKernelState, DependencyHoldersRoundTrip) {
   const Target& t = target61();
   EmulatedKernel k(t, boot_state(0));
   for (const char* m : {"kernel/lib/libcrc32c.ko"}) {
-    CommandResult r = modforge::loader::insmod_module(k, m, read_module_image(shipped(m)), "");
+    CommandResult r = modforge::loader::tools::insmod_module(k, m, read_module_image(shipped(m)), "");
     ASSERT_EQ(r.rc, 0) << r.stderr_text;
   }
   ASSERT_NE(k.find("libcrc32c"), nullptr);
@@ -63,7 +63,7 @@ TEST(LoaderKernelState, DependencyHoldersRoundTrip) {
   State back = parse_state(text, "state", t);
   EXPECT_EQ(format_state(back, t), text);
   // Removing a module that is not loaded: kmod's own message, no syscall.
-  CommandResult rm = modforge::loader::rmmod_module(k, "nosuch");
+  CommandResult rm = modforge::loader::tools::rmmod_module(k, "nosuch");
   EXPECT_EQ(rm.rc, 1);
   EXPECT_FALSE(rm.syscall);
 }

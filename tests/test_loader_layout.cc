@@ -24,7 +24,7 @@
 
 namespace fs = std::filesystem;
 using namespace modforge;
-using namespace modforge::loader;
+using namespace modforge::loader::layout;
 using modforge::loader::kmod::KoFile;
 
 namespace {

@@ -30,7 +30,7 @@ void expect_same(const std::vector<std::string>& args) {
   ASSERT_TRUE(fs::exists("/sbin/modinfo")) << "kmod's modinfo is missing";
   const modforge::test::Outcome real = modforge::test::run_argv(argv, "", "/dev/null");
   std::ostringstream out, err;
-  const int rc = modforge::loader::modinfo_main(args, out, err);
+  const int rc = modforge::loader::modinfo::modinfo_main(args, out, err);
   EXPECT_EQ(real.out, out.str());
   EXPECT_EQ(real.err, err.str());
   EXPECT_EQ(real.exit_code, rc);

@@ -13,7 +13,7 @@
 #include "tests/support.h"
 
 namespace fs = std::filesystem;
-using namespace modforge::loader;
+using namespace modforge::loader::tools;
 
 namespace {
 

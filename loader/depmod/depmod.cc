@@ -19,7 +19,7 @@
 #include "loader/depmod/resolve.h"
 #include "loader/depmod/scan.h"
 
-namespace modforge::loader {
+namespace modforge::loader::depmod {
 
 using namespace depmod;
 
@@ -283,4 +283,4 @@ int depmod_main(const std::vector<std::string>& args, std::ostream& out, std::os
   }
 }
 
-}  // namespace modforge::loader
+}  // namespace modforge::loader::depmod

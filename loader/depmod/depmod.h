@@ -7,9 +7,9 @@
 #include <string>
 #include <vector>
 
-namespace modforge::loader {
+namespace modforge::loader::depmod {
 
 // `args` without argv[0].  Returns the exit code.
 int depmod_main(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
 
-}  // namespace modforge::loader
+}  // namespace modforge::loader::depmod

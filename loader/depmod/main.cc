@@ -7,7 +7,7 @@
 
 int main(int argc, char** argv) {
   std::ostringstream out, err;
-  const int rc = modforge::loader::depmod_main(std::vector<std::string>(argv + 1, argv + argc), out, err);
+  const int rc = modforge::loader::depmod::depmod_main(std::vector<std::string>(argv + 1, argv + argc), out, err);
   modforge::write_all(1, out.str());
   modforge::write_all(2, err.str());
   return rc;

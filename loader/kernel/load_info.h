@@ -37,7 +37,7 @@ struct LoadInfo {
   bool livepatch = false;       // check_modinfo: MODULE_INFO(livepatch, Y) (mod->klp)
   bool using_gplonly = false;   // simplify_symbols resolved a GPL-only symbol
   std::vector<std::string> pending_uses;  // modules its symbols come from (ref_module), oldest first
-  ModuleLayout layout;          // layout_sections' places and the sizes
+  layout::ModuleLayout layout;          // layout_sections' places and the sizes
   RelocInput reloc;             // each symbol's value and each section's place
   std::optional<ModuleMemory> memory;     // the module's memory once it is moved
   std::vector<uint64_t> patched_returns;  // return sites apply_returns rewrote

@@ -2,8 +2,8 @@
 
 namespace modforge::loader::kernel {
 
-LayoutInput layout_input(const ModuleView& m, bool livepatch) {
-  LayoutInput in;
+layout::LayoutInput layout_input(const ModuleView& m, bool livepatch) {
+  layout::LayoutInput in;
   const auto& secs = m.image.sections();
   in.sections.reserve(secs.size());
   for (std::size_t i = 0; i < secs.size(); ++i)
@@ -21,13 +21,13 @@ LayoutInput layout_input(const ModuleView& m, bool livepatch) {
   in.symbols.reserve(n);
   for (std::size_t i = 0; i < n; ++i) {
     const Sym s = m.symbol(i);
-    in.symbols.push_back({s.st_shndx, s.st_name != 0, name_bytes(image, strtab + s.st_name)});
+    in.symbols.push_back({s.st_shndx, s.st_name != 0, layout::name_bytes(image, strtab + s.st_name)});
   }
   return in;
 }
 
-ModuleLayout layout_of(const ModuleView& m, const Target& t, bool livepatch) {
-  return module_layout(layout_input(m, livepatch), layout_config_from(t.dot_config, t.version));
+layout::ModuleLayout layout_of(const ModuleView& m, const Target& t, bool livepatch) {
+  return layout::module_layout(layout_input(m, livepatch), layout::layout_config_from(t.dot_config, t.version));
 }
 
 }  // namespace modforge::loader::kernel

@@ -9,9 +9,9 @@ namespace modforge::loader::kernel {
 
 // The layout's input as setup_load_info left `m` (its idx_* set, idx_vers 0 under
 // MODULE_INIT_IGNORE_MODVERSIONS); `livepatch`: check_modinfo found a livepatch module.
-LayoutInput layout_input(const ModuleView& m, bool livepatch);
+layout::LayoutInput layout_input(const ModuleView& m, bool livepatch);
 
 // layout_sections and layout_symtab for the target's version and .config.
-ModuleLayout layout_of(const ModuleView& m, const Target& t, bool livepatch);
+layout::ModuleLayout layout_of(const ModuleView& m, const Target& t, bool livepatch);
 
 }  // namespace modforge::loader::kernel

@@ -136,7 +136,7 @@ struct Applier {
 
 }  // namespace
 
-void place_sections(const ModuleView& m, unsigned pcpu, const std::vector<SectionPlace>& places, RelocInput& in) {
+void place_sections(const ModuleView& m, unsigned pcpu, const std::vector<layout::SectionPlace>& places, RelocInput& in) {
   const auto& secs = m.image.sections();
   in.sec_flags.assign(secs.size(), 0);
   in.sec_addrs.assign(secs.size(), 0);

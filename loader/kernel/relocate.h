@@ -47,7 +47,7 @@ constexpr uint64_t kPercpuAddr = 0x3a000ull;
 // (m.idx_info/idx_vers/idx_sym/idx_str set; `pcpu` the per-cpu section or 0), at the
 // layout's places (by section index; when the layout could not be computed, the allocated
 // sections follow each other in one region).
-void place_sections(const ModuleView& m, unsigned pcpu, const std::vector<SectionPlace>& places, RelocInput& in);
+void place_sections(const ModuleView& m, unsigned pcpu, const std::vector<layout::SectionPlace>& places, RelocInput& in);
 
 // 0 or a negative errno; the lines the kernel prints go to `log`.  `mem` is the module's
 // memory at in.sec_addrs (kFileCopyAddr for the file copy); the relocations write to it.

@@ -12,7 +12,7 @@
 
 #include "loader/layout/layout_rules.h"
 
-namespace modforge::loader {
+namespace modforge::loader::layout {
 
 namespace ELF = llvm::ELF;
 
@@ -370,4 +370,4 @@ ModuleSizes module_sizes(const elf::ElfFile& f, const LayoutConfig& cfg, const L
   return module_layout(layout_input(f, cfg, flags), cfg).sizes;
 }
 
-}  // namespace modforge::loader
+}  // namespace modforge::loader::layout

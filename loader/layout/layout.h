@@ -20,7 +20,7 @@
 #include "core/elf.h"
 #include "core/kernel.h"
 
-namespace modforge::loader {
+namespace modforge::loader::layout {
 
 struct LayoutConfig {
   Kernel version = Kernel::v6_12;
@@ -111,4 +111,4 @@ ModuleLayout module_layout(const LayoutInput&, const LayoutConfig&);
 // out-of-range names count as the kernel would read them, bounded by the file.
 ModuleSizes module_sizes(const elf::ElfFile&, const LayoutConfig&, const LoadFlags& = {});
 
-}  // namespace modforge::loader
+}  // namespace modforge::loader::layout

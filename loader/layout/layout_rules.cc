@@ -2,7 +2,7 @@
 
 #include <cstdlib>
 
-namespace modforge::loader {
+namespace modforge::loader::layout {
 
 namespace {
 
@@ -29,4 +29,4 @@ const LayoutRules& layout_rules(Kernel k) {
   std::abort();  // not a Kernel value
 }
 
-}  // namespace modforge::loader
+}  // namespace modforge::loader::layout

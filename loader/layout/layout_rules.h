@@ -3,7 +3,7 @@
 #pragma once
 #include "core/kernel.h"
 
-namespace modforge::loader {
+namespace modforge::loader::layout {
 
 struct LayoutRules {
   // How the allocated sections are grouped: 6.1 keeps two running sizes (core_layout,
@@ -21,4 +21,4 @@ struct LayoutRules {
 
 const LayoutRules& layout_rules(Kernel k);
 
-}  // namespace modforge::loader
+}  // namespace modforge::loader::layout

@@ -8,7 +8,7 @@
 #include "loader/layout/layout.h"
 #include "loader/kmod/kofile.h"
 
-namespace modforge::loader {
+namespace modforge::loader::layout {
 
 namespace {
 
@@ -92,4 +92,4 @@ int layout_sizes_main(const std::vector<std::string>& args, std::ostream& out, s
   return rc;
 }
 
-}  // namespace modforge::loader
+}  // namespace modforge::loader::layout

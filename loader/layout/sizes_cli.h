@@ -4,7 +4,7 @@
 #include <string>
 #include <vector>
 
-namespace modforge::loader {
+namespace modforge::loader::layout {
 
 // args without argv[0]:
 //   --kernel 6.1|6.12 --config DOT_CONFIG [--ignore-modversions] [--features] MODULE...
@@ -15,4 +15,4 @@ namespace modforge::loader {
 // (the other modules are still printed).
 int layout_sizes_main(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
 
-}  // namespace modforge::loader
+}  // namespace modforge::loader::layout

@@ -13,7 +13,7 @@ int main(int argc, char** argv) {
   // Standard error unbuffered as in C; standard output in large blocks.
   static char buf[1 << 16];
   std::cout.rdbuf()->pubsetbuf(buf, sizeof buf);
-  const int rc = modforge::loader::modinfo_main(args, std::cout, std::cerr);
+  const int rc = modforge::loader::modinfo::modinfo_main(args, std::cout, std::cerr);
   std::cout.flush();
   return rc;
 }

@@ -19,7 +19,7 @@
 #include "loader/modinfo/module_image.h"
 #include "loader/modinfo/signature.h"
 
-namespace modforge::loader {
+namespace modforge::loader::modinfo {
 
 namespace {
 
@@ -406,4 +406,4 @@ int modinfo_main(const std::vector<std::string>& args, std::ostream& out, std::o
   return run_all(parsed.operands, opt, lookup, out, err) ? 0 : 1;
 }
 
-}  // namespace modforge::loader
+}  // namespace modforge::loader::modinfo

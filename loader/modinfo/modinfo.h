@@ -5,9 +5,9 @@
 #include <string>
 #include <vector>
 
-namespace modforge::loader {
+namespace modforge::loader::modinfo {
 
 // `args` are the command-line arguments without argv[0].  Returns the exit code.
 int modinfo_main(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
 
-}  // namespace modforge::loader
+}  // namespace modforge::loader::modinfo

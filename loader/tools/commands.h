@@ -13,7 +13,7 @@
 #include "loader/kernel/kernel.h"
 #include "loader/tools/kmod_version.h"
 
-namespace modforge::loader {
+namespace modforge::loader::tools {
 
 struct CommandIo {
   std::ostream& out;
@@ -41,4 +41,4 @@ CommandResult insmod_module(kernel::EmulatedKernel& k, const std::string& displa
 // rmmod [-f] NAME: /sys/module's checks, then delete_module.
 CommandResult rmmod_module(kernel::EmulatedKernel& k, const std::string& name, bool force = false);
 
-}  // namespace modforge::loader
+}  // namespace modforge::loader::tools

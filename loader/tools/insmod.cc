@@ -12,7 +12,7 @@
 #include "loader/tools/commands.h"
 #include "loader/tools/session.h"
 
-namespace modforge::loader {
+namespace modforge::loader::tools {
 
 namespace {
 
@@ -102,4 +102,4 @@ int insmod_main(const std::vector<std::string>& argv, CommandIo io) {
   return r.rc;
 }
 
-}  // namespace modforge::loader
+}  // namespace modforge::loader::tools

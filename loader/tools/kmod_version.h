@@ -3,8 +3,8 @@
 #pragma once
 #include <string_view>
 
-namespace modforge::loader {
+namespace modforge::loader::tools {
 
 inline constexpr std::string_view kKmodVersion = "kmod version 30\n+ZSTD +XZ -ZLIB +LIBCRYPTO -EXPERIMENTAL\n";
 
-}  // namespace modforge::loader
+}  // namespace modforge::loader::tools

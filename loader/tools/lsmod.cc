@@ -5,7 +5,7 @@
 #include "loader/tools/commands.h"
 #include "loader/tools/session.h"
 
-namespace modforge::loader {
+namespace modforge::loader::tools {
 
 int lsmod_main(const std::vector<std::string>& argv, CommandIo io) {
   const cli::Parsed p = cli::parse(argv, with_session_options({}));
@@ -28,4 +28,4 @@ int lsmod_main(const std::vector<std::string>& argv, CommandIo io) {
   return 0;
 }
 
-}  // namespace modforge::loader
+}  // namespace modforge::loader::tools

@@ -46,18 +46,18 @@ int main(int argc, char** argv) {
     args.erase(args.begin());
     cmd = args[0];
   }
-  const modforge::loader::CommandIo io{std::cout, std::cerr};
+  const modforge::loader::tools::CommandIo io{std::cout, std::cerr};
   try {
 #ifdef MODFORGE_HAVE_DEPMOD
-    if (cmd == "depmod") return modforge::loader::depmod_main({args.begin() + 1, args.end()}, std::cout, std::cerr);
+    if (cmd == "depmod") return modforge::loader::depmod::depmod_main({args.begin() + 1, args.end()}, std::cout, std::cerr);
 #endif
 #ifdef MODFORGE_HAVE_MODINFO
-    if (cmd == "modinfo") return modforge::loader::modinfo_main({args.begin() + 1, args.end()}, std::cout, std::cerr);
+    if (cmd == "modinfo") return modforge::loader::modinfo::modinfo_main({args.begin() + 1, args.end()}, std::cout, std::cerr);
 #endif
-    if (cmd == "insmod") return modforge::loader::insmod_main(args, io);
-    if (cmd == "rmmod") return modforge::loader::rmmod_main(args, io);
-    if (cmd == "lsmod") return modforge::loader::lsmod_main(args, io);
-    if (cmd == "modprobe") return modforge::loader::modprobe_session_main(args, io);
+    if (cmd == "insmod") return modforge::loader::tools::insmod_main(args, io);
+    if (cmd == "rmmod") return modforge::loader::tools::rmmod_main(args, io);
+    if (cmd == "lsmod") return modforge::loader::tools::lsmod_main(args, io);
+    if (cmd == "modprobe") return modforge::loader::tools::modprobe_session_main(args, io);
     return usage();
   } catch (const modforge::Error& e) {
     std::cerr << cmd << ": ERROR: " << e.what() << "\n";

@@ -18,7 +18,7 @@
 #include "loader/kmod/names.h"
 #include "loader/tools/kmod_version.h"
 
-namespace modforge::loader {
+namespace modforge::loader::tools {
 
 namespace {
 
@@ -521,4 +521,4 @@ int modprobe_run(const ModprobeOptions& o, ProbeKernel& kernel, std::ostream& ou
   return rc < 0 ? 1 : 0;
 }
 
-}  // namespace modforge::loader
+}  // namespace modforge::loader::tools

@@ -13,7 +13,7 @@
 #include "loader/tools/modprobe_config.h"
 #include "loader/tools/module_db.h"
 
-namespace modforge::loader {
+namespace modforge::loader::tools {
 
 class ProbeKernel {
 public:
@@ -60,4 +60,4 @@ int modprobe_run(const ModprobeOptions& o, ProbeKernel& kernel, std::ostream& ou
 int modprobe_main(const std::vector<std::string>& args, ProbeKernel& kernel, std::ostream& out, std::ostream& err,
                   const ModuleDb* db = nullptr);
 
-}  // namespace modforge::loader
+}  // namespace modforge::loader::tools

@@ -8,7 +8,7 @@
 #include "loader/kmod/config.h"
 #include "loader/kmod/names.h"
 
-namespace modforge::loader {
+namespace modforge::loader::tools {
 
 namespace fs = std::filesystem;
 
@@ -101,4 +101,4 @@ ModprobeConfig ModprobeConfig::load(const std::vector<std::string>& paths, const
   return c;
 }
 
-}  // namespace modforge::loader
+}  // namespace modforge::loader::tools

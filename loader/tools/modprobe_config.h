@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-namespace modforge::loader {
+namespace modforge::loader::tools {
 
 struct ConfigAlias { std::string pattern, module; };
 struct ConfigOptions { std::string module, options; };
@@ -27,4 +27,4 @@ struct ModprobeConfig {
   void parse(const std::string& text, const std::string& file, std::string& diag);
 };
 
-}  // namespace modforge::loader
+}  // namespace modforge::loader::tools

@@ -8,7 +8,7 @@
 #include "loader/tools/modprobe.h"
 #include "loader/tools/session.h"
 
-namespace modforge::loader {
+namespace modforge::loader::tools {
 
 namespace {
 
@@ -74,4 +74,4 @@ int modprobe_session_main(const std::vector<std::string>& argv, CommandIo io) {
   return rc;
 }
 
-}  // namespace modforge::loader
+}  // namespace modforge::loader::tools

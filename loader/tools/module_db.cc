@@ -7,7 +7,7 @@
 
 #include "loader/kmod/names.h"
 
-namespace modforge::loader {
+namespace modforge::loader::tools {
 
 namespace {
 template <typename F>
@@ -92,4 +92,4 @@ std::string ModuleDb::full_path(const std::string& path) const {
   return !path.empty() && path[0] == '/' ? path : dirname_ + "/" + path;
 }
 
-}  // namespace modforge::loader
+}  // namespace modforge::loader::tools

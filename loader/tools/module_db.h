@@ -9,7 +9,7 @@
 
 #include "loader/kmod/names.h"
 
-namespace modforge::loader {
+namespace modforge::loader::tools {
 
 // The module name a path names (kmod's path_to_modname).
 inline std::string module_name_of_path(std::string_view path) { return kmod::path_to_modname(path); }
@@ -46,4 +46,4 @@ private:
   std::vector<std::pair<std::string, std::string>> builtin_aliases_;  // pattern, module
 };
 
-}  // namespace modforge::loader
+}  // namespace modforge::loader::tools

@@ -9,7 +9,7 @@
 #include "loader/tools/module_db.h"
 #include "loader/tools/session.h"
 
-namespace modforge::loader {
+namespace modforge::loader::tools {
 
 namespace {
 
@@ -110,4 +110,4 @@ int rmmod_main(const std::vector<std::string>& argv, CommandIo io) {
   return failures ? 1 : 0;
 }
 
-}  // namespace modforge::loader
+}  // namespace modforge::loader::tools

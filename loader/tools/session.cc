@@ -13,7 +13,7 @@
 #include "core/error.h"
 #include "loader/kernel/state_file.h"
 
-namespace modforge::loader {
+namespace modforge::loader::tools {
 
 namespace {
 
@@ -92,4 +92,4 @@ void Session::print_log(std::ostream& err, const kernel::Log& log) const {
   for (const kernel::LogLine& l : log) err << "kernel: " << l.msg << "\n";
 }
 
-}  // namespace modforge::loader
+}  // namespace modforge::loader::tools

@@ -20,7 +20,7 @@
 #include "core/kernel.h"
 #include "loader/kernel/kernel.h"
 
-namespace modforge::loader {
+namespace modforge::loader::tools {
 
 struct SessionOptions {
   std::string state_path, target_dir, modules_dir;
@@ -58,4 +58,4 @@ private:
   std::unique_ptr<kernel::EmulatedKernel> kernel_;
 };
 
-}  // namespace modforge::loader
+}  // namespace modforge::loader::tools

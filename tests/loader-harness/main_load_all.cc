@@ -22,7 +22,7 @@
 
 using namespace modforge;
 using namespace modforge::loader::kernel;
-using modforge::loader::read_module_image;
+using modforge::loader::tools::read_module_image;
 using modforge::loader::harness::errno_name;
 
 int main(int argc, char** argv) {

@@ -16,6 +16,10 @@
 namespace modforge::loader::harness {
 
 using namespace kernel;
+using tools::CommandResult;
+using tools::insmod_module;
+using tools::read_module_image;
+using tools::rmmod_module;
 
 namespace fs = std::filesystem;
 

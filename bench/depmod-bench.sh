@@ -13,7 +13,7 @@
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/.." && pwd)
-ours=$repo/build/loader/depmod/modforge-depmod
+ours=$repo/build/loader/modforge-depmod
 rounds=5
 releases=6.1.0-56-amd64,6.12.117+deb12-amd64
 keep=0

@@ -10,13 +10,8 @@
 #include "core/error.h"
 #include "loader/tools/commands.h"
 
-// the areas' CMake defines these when their libraries are built
-#ifdef MODFORGE_HAVE_DEPMOD
 #include "loader/depmod/depmod.h"
-#endif
-#ifdef MODFORGE_HAVE_MODINFO
 #include "loader/modinfo/modinfo.h"
-#endif
 
 namespace {
 
@@ -48,12 +43,8 @@ int main(int argc, char** argv) {
   }
   const modforge::loader::tools::CommandIo io{std::cout, std::cerr};
   try {
-#ifdef MODFORGE_HAVE_DEPMOD
     if (cmd == "depmod") return modforge::loader::depmod::depmod_main({args.begin() + 1, args.end()}, std::cout, std::cerr);
-#endif
-#ifdef MODFORGE_HAVE_MODINFO
     if (cmd == "modinfo") return modforge::loader::modinfo::modinfo_main({args.begin() + 1, args.end()}, std::cout, std::cerr);
-#endif
     if (cmd == "insmod") return modforge::loader::tools::insmod_main(args, io);
     if (cmd == "rmmod") return modforge::loader::tools::rmmod_main(args, io);
     if (cmd == "lsmod") return modforge::loader::tools::lsmod_main(args, io);

@@ -1,8 +1,0 @@
-modforge_loader_area(depmod modforge_loader_kmod)
-if(TARGET modforge_loader_depmod)
-  find_package(Threads REQUIRED)
-  target_link_libraries(modforge_loader_depmod PUBLIC Threads::Threads)
-  add_executable(modforge-depmod ${CMAKE_CURRENT_SOURCE_DIR}/depmod/main.cc)
-  target_link_libraries(modforge-depmod PRIVATE modforge_loader_depmod)
-  set_target_properties(modforge-depmod PROPERTIES RUNTIME_OUTPUT_DIRECTORY ${CMAKE_CURRENT_BINARY_DIR}/depmod)
-endif()

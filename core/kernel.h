@@ -1,6 +1,7 @@
 // The kernel versions whose tools modforge reproduces.  Each tool keeps its own table of
 // per-version rules keyed by this value.
 #pragma once
+#include <cstdlib>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -9,6 +10,18 @@
 namespace modforge {
 
 enum class Kernel { v6_1, v6_12 };
+
+// The entry of a per-version table for kernel `k`, one argument per Kernel value.  Every
+// table is selected through here: a new Kernel value fails to compile (-Werror=switch) until
+// this switch, and so every call, names its entry.
+template <class T>
+constexpr const T& per_kernel(Kernel k, const T& v6_1, const T& v6_12) {
+  switch (k) {
+    case Kernel::v6_1: return v6_1;
+    case Kernel::v6_12: return v6_12;
+  }
+  std::abort();  // not a Kernel value
+}
 
 // "6.1" or "6.12"; nullopt for anything else.
 inline std::optional<Kernel> parse_kernel(std::string_view s) {

@@ -6,15 +6,13 @@
 #include <vector>
 
 #include "core/kernel.h"
+#include "core/tool_main.h"
 
 namespace modforge::genksyms {
 
 using Kernel = modforge::Kernel;
 
-struct Streams {
-  std::string out;
-  std::string err;
-};
+using Streams = modforge::Streams;
 
 // args[0] is the program name (getopt prints it in its messages).  Files named by -r and
 // -T are read and written here; -T is replaced atomically.  Returns the exit code.

@@ -26,11 +26,7 @@ constexpr CommandLine k61{.has_symbol_prefix = true};
 constexpr CommandLine k612{.has_symbol_prefix = false};
 
 const CommandLine& command_line(Kernel k) {
-  switch (k) {
-    case Kernel::v6_1: return k61;
-    case Kernel::v6_12: return k612;
-  }
-  std::abort();  // not a Kernel value
+  return per_kernel(k, k61, k612);
 }
 
 std::string usage(const CommandLine& cl) {

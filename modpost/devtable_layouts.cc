@@ -22,11 +22,7 @@ Layout layout_6_12() {
 
 const Layout& layout(Kernel kernel) {
   static const Layout v6_1 = layout_6_1(), v6_12 = layout_6_12();
-  switch (kernel) {
-    case Kernel::v6_1: return v6_1;
-    case Kernel::v6_12: return v6_12;
-  }
-  std::abort();  // not a Kernel value
+  return per_kernel(kernel, v6_1, v6_12);
 }
 
 }  // namespace modforge::modpost::devtable

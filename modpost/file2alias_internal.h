@@ -75,13 +75,7 @@ using EntryFn = void (*)(const Table&, uint64_t index);
 // The versions whose file2alias knows a bus: one column per Kernel value.
 struct Versions {
   bool v6_1, v6_12;
-  bool has(Kernel k) const {
-    switch (k) {
-      case Kernel::v6_1: return v6_1;
-      case Kernel::v6_12: return v6_12;
-    }
-    std::abort();  // not a Kernel value
-  }
+  bool has(Kernel k) const { return per_kernel(k, v6_1, v6_12); }
 };
 
 struct Bus {

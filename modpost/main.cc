@@ -1,8 +1,6 @@
 // modpost: a drop-in for the kernel's scripts/mod/modpost (6.1 and 6.12).
 #include <unistd.h>
 
-#include "core/error.h"
-#include "core/fd_io.h"
 #include "core/input.h"
 #include "modpost/modpost.h"
 #include "modpost/rules.h"
@@ -12,9 +10,7 @@ int main(int argc, char** argv) {
   std::vector<std::string> args(argv, argv + argc);
   Kernel kernel = modpost::detect_kernel();
   if (!select_kernel(args, kernel)) return 1;
-  modpost::Streams io;
-  int rc;
-  try {
+  return tool_main(args, [&](Streams& io) {
     // Only a "-T -" that reads standard input (6.1's) has it read.
     std::string in;
     bool wants_stdin = false;
@@ -23,12 +19,6 @@ int main(int argc, char** argv) {
     for (const std::string& a : args)
       if (a == "-T-") wants_stdin = true;
     if (wants_stdin && modpost::rules_for(kernel).t_dash_is_stdin) in = std::string(Input::from_fd(0, "<stdin>").bytes());
-    rc = modpost::run(args, kernel, in, io);
-  } catch (const Error& e) {
-    io.err += args[0] + ": " + e.what() + "\n";
-    rc = e.exit_code();
-  }
-  write_all(2, io.err);
-  write_all(1, io.out);
-  return rc;
+    return modpost::run(args, kernel, in, io);
+  });
 }

@@ -8,13 +8,11 @@
 #include <vector>
 
 #include "core/kernel.h"
+#include "core/tool_main.h"
 
 namespace modforge::modpost {
 
-struct Streams {
-  std::string out;
-  std::string err;
-};
+using Streams = modforge::Streams;
 
 // args[0] is the program name (getopt prints it in its messages).  Returns the exit code.
 int run(const std::vector<std::string>& args, Kernel kernel, std::string_view stdin_text, Streams& io);

@@ -43,11 +43,7 @@ constexpr Rules k612{
 }  // namespace
 
 const Rules& rules_for(Kernel k) {
-  switch (k) {
-    case Kernel::v6_1: return k61;
-    case Kernel::v6_12: return k612;
-  }
-  std::abort();  // not a Kernel value
+  return per_kernel(k, k61, k612);
 }
 
 }  // namespace modforge::modpost

@@ -135,11 +135,7 @@ constexpr SecMismatchRules kRules612{kSkip612, kChecks612, kWhitelist612, Genera
 }  // namespace
 
 const SecMismatchRules& secmismatch_rules(Kernel kernel) {
-  switch (kernel) {
-    case Kernel::v6_1: return kRules61;
-    case Kernel::v6_12: return kRules612;
-  }
-  std::abort();  // not a Kernel value
+  return per_kernel(kernel, kRules61, kRules612);
 }
 
 }  // namespace modforge::modpost

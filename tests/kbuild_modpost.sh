@@ -23,11 +23,9 @@
 # Usage: kbuild_modpost.sh OUR_MODPOST SOURCE_DIR [6.1|6.12 ...]
 # Env: MODFORGE_KEEP=1 keeps the builds for a look.
 set -euo pipefail
-[ $# -ge 2 ] || { echo "usage: $0 OUR_MODPOST SOURCE_DIR [6.1|6.12 ...]" >&2; exit 2; }
-ours=$(realpath "$1") src=$(realpath "$2")
-shift 2
-versions=("$@"); [ $# -gt 0 ] || versions=(6.1 6.12)
-[ -x "$ours" ] || { echo "FAIL: our modpost $ours is missing or not executable"; exit 1; }
+source "$(dirname "$0")/tier_lib.sh"
+tier_args OUR_MODPOST "$@"
+ours=$tool
 
 source "$src/tests/modpost_test_lib.sh"
 
@@ -62,10 +60,7 @@ build_all() {
 
 fail=0
 for k in "${versions[@]}"; do
-  tree=${trees[$k]:-} real=${reals[$k]:-}
-  [ -n "$tree" ] || { echo "FAIL: unknown kernel version $k"; exit 1; }
-  [ -d "$tree" ] || { echo "FAIL: headers tree $tree missing (run scripts/setup.sh)"; exit 1; }
-  [ -x "$real" ] || { echo "FAIL: real modpost $real missing (run scripts/setup.sh)"; exit 1; }
+  tree_and_real "$k"
 
   if ! build_all "$tree" "$work/$k-real" "$real"; then
     echo "FAIL $k: the build with the real modpost failed:"; cat "$work/$k-real"/*.log; exit 1

@@ -15,7 +15,6 @@ set -euo pipefail
 replay=$(realpath "$1") mutate=$(realpath "$2") src=$(realpath "$3")
 shift 3
 versions=("$@"); [ $# -gt 0 ] || versions=(6.1 6.12)
-oracle=${MODFORGE_ORACLE:-$src/../shared/tools/kernel-oracle.sh}
 tools=$src/tests/corpus/loader-tools
 seed=${SEED:-$(od -An -N6 -tu8 /dev/urandom | tr -d ' ')}
 cases=${CASES:-30}
@@ -23,16 +22,13 @@ echo "SEED=$seed (rerun with SEED=$seed to reproduce)"
 
 [ -x "$replay" ] || { echo "FAIL: loader-replay $replay missing"; exit 1; }
 [ -x "$mutate" ] || { echo "FAIL: ko-mutate $mutate missing"; exit 1; }
-[ -f "$oracle" ] || { echo "FAIL: kernel-oracle.sh not found at $oracle (set MODFORGE_ORACLE)"; exit 1; }
-for t in qemu-system-x86_64 busybox python3 gcc make strip; do
-  command -v "$t" >/dev/null || { echo "FAIL: $t is missing (run scripts/setup.sh)"; exit 1; }
-done
+source "$src/tests/tier_lib.sh"
+need_qemu_tier gcc make strip
 
 work=$(mktemp -d)
 [ -n "${MODFORGE_KEEP:-}" ] && echo "work dir: $work" || trap 'rm -rf "$work"' EXIT
 declare -A trees=([6.1]=/usr/src/linux-headers-6.1.0-56-amd64 [6.12]=/usr/src/linux-headers-6.12.117+deb12-amd64)
-# the target's shipped modules (sizeof(struct module)): the oracle cache's
-cache=${ORACLE_CACHE:-$HOME/.cache/modforge-oracle}
+# the target's shipped modules (sizeof(struct module)): the oracle cache's ($cache)
 fail=0
 for v in "${versions[@]}"; do
   [ -n "${trees[$v]:-}" ] || { echo "FAIL: unknown kernel version $v"; exit 1; }

@@ -16,17 +16,10 @@
 #      ORACLE_CACHE     kernel images, as kernel-oracle.sh uses it
 #      MODFORGE_KEEP=1  keep the work directory (builds, steps, oracle JSON)
 set -euo pipefail
-[ $# -ge 2 ] || { echo "usage: $0 OUR_MODPOST SOURCE_DIR [6.1|6.12 ...]" >&2; exit 2; }
-ours=$(realpath "$1") src=$(realpath "$2")
-shift 2
-versions=("$@"); [ $# -gt 0 ] || versions=(6.1 6.12)
-oracle=${MODFORGE_ORACLE:-$src/../shared/tools/kernel-oracle.sh}
-
-[ -x "$ours" ] || { echo "FAIL: our modpost $ours is missing or not executable"; exit 1; }
-[ -f "$oracle" ] || { echo "FAIL: kernel-oracle.sh not found at $oracle (set MODFORGE_ORACLE)"; exit 1; }
-for t in qemu-system-x86_64 busybox python3 gcc make; do
-  command -v "$t" >/dev/null || { echo "FAIL: $t is missing (run scripts/setup.sh)"; exit 1; }
-done
+source "$(dirname "$0")/tier_lib.sh"
+tier_args OUR_MODPOST "$@"
+ours=$tool
+need_qemu_tier gcc make
 
 source "$src/tests/modpost_test_lib.sh"
 # Parameters load_params is loaded with, and what sysfs must show for them afterwards.
@@ -50,10 +43,7 @@ build() {
 
 fail=0
 for k in "${versions[@]}"; do
-  tree=${trees[$k]:-} real=${reals[$k]:-}
-  [ -n "$tree" ] || { echo "FAIL: unknown kernel version $k"; exit 1; }
-  [ -d "$tree" ] || { echo "FAIL: headers tree $tree missing (run scripts/setup.sh)"; exit 1; }
-  [ -x "$real" ] || { echo "FAIL: real modpost $real missing (run scripts/setup.sh)"; exit 1; }
+  tree_and_real "$k"
   w=$work/$k
   mkdir -p "$w"
   build "$tree" "$w/ours" "$ours" "$k" "${mods[@]}" || { fail=1; continue; }

@@ -13,14 +13,10 @@
 #
 # Usage: loader_cli.sh MODFORGE_KMOD SOURCE_DIR [6.1|6.12 ...]
 set -euo pipefail
-[ $# -ge 2 ] || { echo "usage: $0 MODFORGE_KMOD SOURCE_DIR [6.1|6.12 ...]" >&2; exit 2; }
-kmod=$(realpath "$1") src=$(realpath "$2")
-shift 2
-versions=("$@"); [ $# -gt 0 ] || versions=(6.1 6.12)
-oracle=${MODFORGE_ORACLE:-$src/../shared/tools/kernel-oracle.sh}
-[ -x "$kmod" ] || { echo "FAIL: $kmod missing"; exit 1; }
-[ -f "$oracle" ] || { echo "FAIL: kernel-oracle.sh not found at $oracle"; exit 1; }
-cache=${ORACLE_CACHE:-$HOME/.cache/modforge-oracle}
+source "$(dirname "$0")/tier_lib.sh"
+tier_args MODFORGE_KMOD "$@"
+kmod=$tool
+need_qemu_tier
 declare -A trees=([6.1]=/usr/src/linux-headers-6.1.0-56-amd64 [6.12]=/usr/src/linux-headers-6.12.117+deb12-amd64)
 work=$(mktemp -d)
 [ -n "${MODFORGE_KEEP:-}" ] && echo "work dir: $work" || trap 'rm -rf "$work"' EXIT

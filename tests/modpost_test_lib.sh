@@ -6,6 +6,15 @@ declare -A reals=(
   [6.1]=/usr/lib/linux-kbuild-6.1/scripts/mod/modpost.real-lsb-64
   [6.12]=/usr/lib/linux-kbuild-6.12.117+deb12/scripts/mod/modpost.real-lsb-64)
 
+# tree_and_real VERSION: $tree and $real of that version; the test fails (exit 1) when either
+# is missing.
+tree_and_real() {
+  tree=${trees[$1]:-} real=${reals[$1]:-}
+  [ -n "$tree" ] || { echo "FAIL: unknown kernel version $1"; exit 1; }
+  [ -d "$tree" ] || { echo "FAIL: headers tree $tree missing (run scripts/setup.sh)"; exit 1; }
+  [ -x "$real" ] || { echo "FAIL: real modpost $real missing (run scripts/setup.sh)"; exit 1; }
+}
+
 # Every sample with a Kbuild file, then the load test modules. Sorted, so load_extra_a
 # (whose Module.symvers load_extra_b reads through KBUILD_EXTRA_SYMBOLS in its Kbuild) is
 # built first.

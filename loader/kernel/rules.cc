@@ -68,13 +68,8 @@ constexpr Rules k612{
 
 }  // namespace
 
-// No default: a new Kernel value does not compile until it has its table.
 const Rules& rules_for(Kernel k) {
-  switch (k) {
-    case Kernel::v6_1: return k61;
-    case Kernel::v6_12: return k612;
-  }
-  std::abort();  // not a Kernel value
+  return per_kernel(k, k61, k612);
 }
 
 }  // namespace modforge::loader::kernel

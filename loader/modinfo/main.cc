@@ -1,5 +1,6 @@
 // modforge-modinfo: kmod 30's modinfo as a program of its own (the tests and the bench run
-// it; the multi-call kmod binary calls modinfo_main the same way).
+// it; the multi-call kmod binary calls modinfo_main the same way).  Unlike the other mains
+// (core/tool_main.h) it streams: a run over a whole tree prints megabytes.
 #include <iostream>
 #include <sstream>
 #include <string>

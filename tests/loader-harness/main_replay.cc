@@ -1,12 +1,10 @@
 // loader-replay: a corpus batch replayed in the emulated kernel (see replay.h).
-#include "core/fd_io.h"
+#include "core/tool_main.h"
 #include "replay.h"
 
 int main(int argc, char** argv) {
-  std::vector<std::string> args(argv + 1, argv + argc);
-  modforge::loader::harness::Streams io;
-  int rc = modforge::loader::harness::replay_main(args, io);
-  modforge::write_all(1, io.out);
-  modforge::write_all(2, io.err);
-  return rc;
+  const std::vector<std::string> args(argv, argv + argc);
+  return modforge::tool_main(args, [&](modforge::Streams& io) {
+    return modforge::loader::harness::replay_main({args.begin() + 1, args.end()}, io);
+  });
 }

@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "core/tool_main.h"
 #include "loader/kernel/target.h"
 
 namespace modforge::loader::harness {
@@ -18,7 +19,7 @@ std::string replay_batch(const Target& t, const std::string& batch_dir, const st
 // "replay" as a command (args without argv[0]):
 //   --kernel 6.1|6.12 --target TREE --modules LIB_MODULES_RELEASE BATCH_DIR
 // --modules names the shipped modules (for the target and the batch's "shipped:" files).
-struct Streams { std::string out, err; };
+using Streams = modforge::Streams;
 int replay_main(const std::vector<std::string>& args, Streams& io);
 
 }  // namespace modforge::loader::harness

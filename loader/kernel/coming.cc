@@ -1,7 +1,11 @@
 // The end of load_module, once the module's code is relocated: post_relocation (x86
 // module_finalize, then ftrace_module_init), prepare_coming_module's notifiers, the
 // module's parameters, do_init_module, and the module listed as live.
+#include <algorithm>
 #include <string>
+#include <vector>
+
+#include <llvm/BinaryFormat/ELF.h>
 
 #include "loader/kernel/finalize.h"
 #include "loader/kernel/init_return.h"
@@ -16,9 +20,15 @@ namespace {
 // Whether running the module's function at `addr` (what struct module's init or exit
 // points at) returns through a return thunk apply_returns left unpatched.
 ThunkRun thunk_run_of(LoadInfo& li, uint64_t addr) {
-  const std::size_t i = function_at(li.m, li.reloc.sym_values, addr);
-  if (!li.memory || !i) return ThunkRun::no;
-  return runs_unpatched_return(*li.memory, addr, li.m.symbol(i).st_size, li.patched_returns);
+  if (!li.memory || !function_at(li.m, li.reloc.sym_values, addr)) return ThunkRun::no;
+  std::vector<Function> functions;  // the module's defined functions, where they were placed
+  for (std::size_t i = 1; i < li.m.num_symbols() && i < li.reloc.sym_values.size(); ++i) {
+    const Sym s = li.m.symbol(i);
+    if (s.st_shndx != llvm::ELF::SHN_UNDEF && s.getType() == llvm::ELF::STT_FUNC)
+      functions.push_back({li.reloc.sym_values[i], s.st_size});
+  }
+  std::sort(functions.begin(), functions.end(), [](const Function& a, const Function& b) { return a.addr < b.addr; });
+  return runs_unpatched_return(*li.memory, functions, addr, li.patched_returns);
 }
 
 }  // namespace
@@ -74,7 +84,7 @@ int do_init_module(LoadInfo& li) {
     const ThunkRun at_init = init.has_init ? thunk_run_of(li, ptrs.init) : ThunkRun::no;
     const ThunkRun at_exit = init.has_exit ? thunk_run_of(li, ptrs.exit) : ThunkRun::no;
     if ((at_init == ThunkRun::unknown || at_exit == ThunkRun::unknown) && li.out.unmodelled.empty())
-      li.out.unmodelled = "a function with both patched and unpatched returns";
+      li.out.unmodelled = "an unpatched return that runs or not depending on the code's branches";
     if (at_init == ThunkRun::yes) warn_unpatched_thunk(li.rules, li.state, li.out.log);
     li.mod.exit_warns_thunk = at_exit == ThunkRun::yes;
   }

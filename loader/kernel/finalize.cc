@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <set>
 #include <vector>
 
 #include <llvm/BinaryFormat/ELF.h>
@@ -152,17 +153,44 @@ std::string apply_returns(const ModuleView& m, const RelocInput& in, const Rules
   return "";
 }
 
-ThunkRun runs_unpatched_return(ModuleMemory& mem, uint64_t addr, uint64_t size, const std::vector<uint64_t>& patched) {
-  if (!size || size > (1u << 20) || !mem.known(addr, size)) return ThunkRun::no;
-  bool unpatched = false;
-  for (uint64_t p = 0; p + 5 <= size; ++p)
-    if (mem.read(addr + p, 1) == 0xe9 &&
-        addr + p + 5 + uint64_t(int64_t(int32_t(mem.read(addr + p + 1, 4)))) == RelocInput::kReturnThunk)
-      unpatched = true;
-  if (!unpatched) return ThunkRun::no;
-  const bool some_patched =
-      std::any_of(patched.begin(), patched.end(), [&](uint64_t a) { return a >= addr && a - addr < size; });
-  return some_patched ? ThunkRun::unknown : ThunkRun::yes;
+ThunkRun runs_unpatched_return(ModuleMemory& mem, std::span<const Function> functions, uint64_t entry,
+                               const std::vector<uint64_t>& patched) {
+  auto start_of = [&](uint64_t a) {
+    auto f = std::lower_bound(functions.begin(), functions.end(), a,
+                              [](const Function& f, uint64_t x) { return f.addr < x; });
+    return f != functions.end() && f->addr == a ? f : functions.end();
+  };
+  std::set<uint64_t> seen{entry};
+  std::vector<uint64_t> todo{entry};
+  ThunkRun own = ThunkRun::no;  // the entry function's own returns
+  bool reached_unpatched = false;  // a function it calls has an unpatched return
+  while (!todo.empty()) {
+    const uint64_t addr = todo.back();
+    todo.pop_back();
+    const auto f = start_of(addr);
+    if (f == functions.end()) continue;
+    const uint64_t size = f->size;
+    if (!size || size > (1u << 20) || !mem.known(addr, size)) continue;
+    bool unpatched = false;
+    for (uint64_t p = 0; p + 5 <= size; ++p) {
+      const uint8_t op = uint8_t(mem.read(addr + p, 1));
+      if (op != 0xe9 && op != 0xe8) continue;
+      const uint64_t dest = addr + p + 5 + uint64_t(int64_t(int32_t(mem.read(addr + p + 1, 4))));
+      if (op == 0xe9 && dest == RelocInput::kReturnThunk) unpatched = true;
+      else if (start_of(dest) != functions.end() && seen.insert(dest).second)
+        todo.push_back(dest);
+    }
+    if (!unpatched) continue;
+    if (addr != entry) {
+      reached_unpatched = true;
+      continue;
+    }
+    const bool some_patched =
+        std::any_of(patched.begin(), patched.end(), [&](uint64_t a) { return a >= addr && a - addr < size; });
+    own = some_patched ? ThunkRun::unknown : ThunkRun::yes;
+  }
+  if (own == ThunkRun::yes) return own;
+  return reached_unpatched ? ThunkRun::unknown : own;
 }
 
 void warn_unpatched_thunk(const Rules& r, State& st, Log& log) {

@@ -12,6 +12,7 @@
 // another module, a VEX-encoded instruction), the outcome is
 // not modelled: the reason is returned and the rest of that check is skipped.
 #pragma once
+#include <span>
 #include <string>
 #include <vector>
 
@@ -29,12 +30,19 @@ std::string apply_returns(const ModuleView& m, const RelocInput& in, const Rules
                           Log& log, std::vector<uint64_t>& patched);
 
 // 6.12's __x86_return_thunk warns, once per boot, when a return apply_returns left
-// unpatched runs.  Whether running the function at [addr, addr + size) does: `yes` when it
-// has such a return and no patched one (every way out is unpatched), `unknown` when it
-// has both (which one runs depends on its branches).  Returns through functions it calls
-// are not followed.
+// unpatched runs.  Whether running the function at `entry` does, following the direct
+// calls and tail jumps (call/jmp rel32 to the start of one of the module's `functions`)
+// from it and from the functions they reach (`functions` sorted by address): `yes` when the entry function has such a
+// return and no patched one (every way out of it is unpatched), `unknown` when it has both
+// (which one runs depends on its branches) or when a function it reaches has one (whether
+// that call runs, and which of the callee's returns, depends on the code's branches),
+// `no` otherwise.  Indirect calls are not followed.
 enum class ThunkRun { no, yes, unknown };
-ThunkRun runs_unpatched_return(ModuleMemory& mem, uint64_t addr, uint64_t size, const std::vector<uint64_t>& patched);
+struct Function {
+  uint64_t addr = 0, size = 0;
+};
+ThunkRun runs_unpatched_return(ModuleMemory& mem, std::span<const Function> functions, uint64_t entry,
+                               const std::vector<uint64_t>& patched);
 // The WARN it prints (r.unpatched_thunk_warn_at set).
 void warn_unpatched_thunk(const Rules& r, State& st, Log& log);
 

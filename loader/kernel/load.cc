@@ -23,12 +23,7 @@ int run_step(LoadInfo& li, Step s) {
     case Step::check_modinfo: return check_modinfo(li);
     case Step::check_exists: return check_exists(li);
     case Step::enforce_rwx: return enforce_rwx(li);
-    case Step::allocate:
-      if (int e = allocate(li)) {
-        if (!li.rules.alloc_failure_line.empty()) li.log(kWarn, std::string(li.rules.alloc_failure_line));
-        return e;
-      }
-      return 0;
+    case Step::allocate: return allocate(li);
     case Step::sig_taint: sig_taint(li); return 0;
     case Step::augment_taints: module_augment_kernel_taints(li); return 0;
     case Step::find_module_sections: find_module_sections(li); return 0;
@@ -48,7 +43,7 @@ Outcome load_module(LoadInfo& li, std::string_view params) {
   if (int e = check_modstruct_version(li)) return refuse(li, e);  // version.cc
   for (Step s : li.rules.early_steps)                             // check_modinfo .. find_module_sections,
     if (int e = run_step(li, s)) return refuse(li, e);            //   in the version's order (rules.cc)
-  move_module(li);                                                // allocate.cc: layout, memory
+  move_module(li);                                                // allocate.cc: the memory
   if (int e = simplify_symbols(li)) return refuse(li, e);         // symbols.cc
   if (int e = relocate(li)) return refuse(li, e);                 // relocate.cc
   post_relocation(li);                                            // coming.cc: module_finalize, ftrace

@@ -39,8 +39,8 @@ void special_names(LoadInfo& li, bool prev);
 // strict_rwx.c): the checks around the allocation, and the module's memory.
 int check_exists(LoadInfo& li);
 int enforce_rwx(LoadInfo& li);
-int allocate(LoadInfo& li);
-void move_module(LoadInfo& li);  // layout_sections' places, then the memory they fill
+int allocate(LoadInfo& li);      // layout_sections' places, and room for them in the module area
+void move_module(LoadInfo& li);  // then the memory they fill
 
 // exports.cc (main.c find_module_sections, find_symbol, verify_exported_symbols,
 // check_export_symbol_versions).

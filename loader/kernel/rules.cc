@@ -28,6 +28,8 @@ constexpr Rules k61{
     .split_elf_validity = false,
     .early_steps = k61Steps,
     .taints_in_check_modinfo = true,
+    .alloc_checks_modules_len = true,
+    .alloc_vmalloc_warns = true,
     .alloc_failure_line = "",
     .reloc_overflow_first = false,
     .reloc_invalid_target = "Skipping invalid",
@@ -49,6 +51,8 @@ constexpr Rules k612{
     .split_elf_validity = true,
     .early_steps = k612Steps,
     .taints_in_check_modinfo = false,
+    .alloc_checks_modules_len = false,
+    .alloc_vmalloc_warns = false,
     // execmem_alloc's vmalloc fails quietly (__GFP_NOWARN): only execmem's own line
     .alloc_failure_line = "execmem: unable to allocate memory",
     .reloc_overflow_first = true,

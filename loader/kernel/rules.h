@@ -36,7 +36,14 @@ struct Rules {
   // 6.1 adds the module's origin, livepatch and licence taints in check_modinfo; 6.12 in
   // module_augment_kernel_taints, after the module is listed.
   bool taints_in_check_modinfo;
-  std::string_view alloc_failure_line;  // what a failed allocation prints ("": nothing)
+  // move_module's allocations in the module area (allocate.cc).  6.1's x86 module_alloc
+  // refuses a size past MODULES_LEN quietly before it asks vmalloc; 6.12's execmem_alloc
+  // asks vmalloc whatever the size.
+  bool alloc_checks_modules_len;
+  // vmalloc's own warnings when the area has no room: 6.1 asks with GFP_KERNEL, so it
+  // prints them (with a stack dump, not modelled); 6.12 adds __GFP_NOWARN.
+  bool alloc_vmalloc_warns;
+  std::string_view alloc_failure_line;  // what a failed vmalloc then prints ("": nothing)
 
   // apply_relocate_add: 6.1 checks the target is zero before the overflow (which it
   // checks after writing); 6.12 checks the value first.

@@ -229,6 +229,8 @@ Target load_target(const std::string& tree_arg, std::optional<Kernel> version, c
   t.livepatch = on("CONFIG_LIVEPATCH");
   t.allow_missing_ns = on("CONFIG_MODULE_ALLOW_MISSING_NAMESPACE_IMPORTS");
   t.strict_module_rwx = on("CONFIG_STRICT_MODULE_RWX");
+  // arch/x86/include/asm/page_64_types.h KERNEL_IMAGE_SIZE, pgtable_64_types.h MODULES_END
+  t.modules_len = 0xff000000ull - (on("CONFIG_RANDOMIZE_BASE") ? 0xc0000000ull : 0xa0000000ull);
   t.retpoline = on("CONFIG_RETPOLINE") || on("CONFIG_MITIGATION_RETPOLINE");
   // include/linux/vermagic.h; x86-64 has no MODULE_PROC_FAMILY.
   t.vermagic = t.release + " ";

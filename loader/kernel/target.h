@@ -45,6 +45,10 @@ struct Target {
   bool modversions = false, module_unload = false, force_load = false, force_unload = false;
   bool module_sig = false, sig_force = false, livepatch = false, allow_missing_ns = false;
   bool strict_module_rwx = false;
+  // MODULES_LEN, the module area (MODULES_VADDR .. MODULES_END) x86-64 loads modules into:
+  // MODULES_VADDR follows KERNEL_IMAGE_SIZE, 1 GiB under CONFIG_RANDOMIZE_BASE (Debian's:
+  // a 1008 MiB area), 512 MiB without (1520 MiB).
+  uint64_t modules_len = 0xff000000ull - 0xc0000000ull;
   // CONFIG_RETPOLINE (6.1) / CONFIG_MITIGATION_RETPOLINE (6.12): a module without the
   // retpoline modinfo tag is reported (the oracle's machine has spectre v2 mitigation on).
   bool retpoline = false;

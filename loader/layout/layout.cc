@@ -213,6 +213,8 @@ ModuleSizes sizes_core_and_init(const LayoutInput& in, Sections& li, const Layou
   }
 
   ModuleSizes r;
+  r.allocations.push_back(core);
+  if (init) r.allocations.push_back(init);
   r.coresize = core;
   r.core = uint64_t(core) + (cfg.data_in_vmalloc ? data_own : 0);
   r.init = init;
@@ -263,6 +265,7 @@ ModuleSizes sizes_memory_types(const LayoutInput& in, Sections& li, const Layout
     if (!mem[t]) continue;
     if (t < MOD_INIT_TEXT) r.core_margin = std::min(r.core_margin, page_margin(mem[t], cfg));
     mem[t] = page_align(mem[t], cfg);
+    r.allocations.push_back(mem[t]);
   }
 
   r.mem = mem;

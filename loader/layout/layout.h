@@ -58,6 +58,11 @@ struct ModuleSizes {
   // a size fell exactly on one; UINT32_MAX without any): a small margin means an error of
   // a few bytes in the layout would show in the page-rounded figures.
   uint32_t core_margin = UINT32_MAX;
+  // The sizes move_module asks the module area for, in its order: 6.1 module_alloc of
+  // core_layout, then of init_layout when not empty; 6.12 module_memory_alloc of each
+  // mem[] type laid out non-empty, PAGE_ALIGNed in an unsigned int (so a type laid out
+  // past 4 GiB - 4 KiB asks for 0).  Data in vmalloc (never on x86) is not among them.
+  std::vector<uint32_t> allocations;
 };
 
 // Where layout_sections put an allocated section: its memory region and its offset there.

@@ -36,6 +36,7 @@
 #include <unistd.h>
 #include <vector>
 
+#include "core/fd_io.h"
 #include "genksyms/genksyms.h"
 
 // ---- memory accounting -------------------------------------------------------------------
@@ -170,9 +171,7 @@ bool real_tool_exhausts_memory(gk::Kernel k, const std::vector<std::string>& arg
   close(err_pipe[1]);
   std::string err;
   char buf[4096];
-  for (ssize_t n; (n = read(err_pipe[0], buf, sizeof buf)) != 0;) {
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) break;
+  for (ssize_t n; (n = modforge::read_up_to(err_pipe[0], buf, sizeof buf)) > 0;) {
     err.append(buf, static_cast<std::size_t>(n));
     if (err.size() > (1u << 20)) err.erase(0, err.size() - 4096);  // keep the tail only
   }

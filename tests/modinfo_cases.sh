@@ -86,6 +86,25 @@ for rel in $r61 $r612; do
   check "$rel basedir only" -b "root-$rel" e1000e
   check "$rel relative basedir" -b "./root-$rel" -k "$rel" e1000e
 done
+# The configuration libkmod gives modinfo: no modprobe.d directory, only modules.softdep,
+# parsed as any configuration file (aliases and install/remove names found there, bad lines
+# reported): brackets that do not balance, commands without text, indented comments.
+conf=root-conf/lib/modules/$r61
+mkdir -p root-conf/lib/modules
+cp -al "root-$r61/lib/modules/$r61" root-conf/lib/modules/
+rm "$conf/modules.softdep"
+{
+  cat "root-$r61/lib/modules/$r61/modules.softdep"
+  printf '%s\n' 'alias my-alias e1000e' 'alias my[al e1000e' 'alias myal] e1000e' 'alias pat-b[a-c]-x e1000e' \
+    'alias good-one e1000[-e' ' # indented comment' '	#tab comment' '#plain' 'install inst-nocmd' 'install inst-sp ' \
+    'install inst-ok /bin/true' 'remove rem-nocmd' 'remove rem-ok  /bin/false' 'install in[st /bin/true' \
+    'alias onlyone' 'alias two-words e1000e extra' 'alias \' 'cont-x e1000e' 'install last-bs /bin/true \'
+} >"$conf/modules.softdep"
+for opts in "" "-F name" -m; do
+  # shellcheck disable=SC2086
+  check "modules.softdep config $opts" -b root-conf -k "$r61" $opts my-alias my_alias 'my[al' 'myal]' pat-bbx pat-b-x \
+    good-one inst-nocmd inst-sp inst-ok inst_ok rem-nocmd rem-ok in[st onlyone two-words cont-x last-bs '#plain' e1000e
+done
 check "no such basedir" -b /nonexistent -k "$r61" e1000e
 check "no index: file given" -b /nonexistent e1000e.ko
 

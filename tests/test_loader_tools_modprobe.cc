@@ -47,8 +47,10 @@ struct Case {
   int rc;
 };
 
+// `errors_first`: kmod writes its configuration's messages at once to stderr and its
+// buffered stdout at exit, so in one stream they come first.
 void compare_all(const std::string& release, const std::vector<std::string>& names, const std::string& conf,
-                 const std::vector<std::string>& extra = {}) {
+                 const std::vector<std::string>& extra = {}, bool errors_first = false) {
   const std::string root = make_root(release);
   ASSERT_FALSE(root.empty()) << "no shipped tree for " << release << " (scripts/setup.sh fetches it)";
   const std::string dirname = root + "/lib/modules/" + release;
@@ -77,7 +79,7 @@ void compare_all(const std::string& release, const std::vector<std::string>& nam
     std::vector<std::string> args = {"-D", "-d", root, "-S", release, "-C", conf, names[i]};
     args.insert(args.end(), extra.begin(), extra.end());
     int rc = modprobe_main(args, k, out, err, &db);
-    const std::string ours = out.str() + err.str();
+    const std::string ours = errors_first ? err.str() + out.str() : out.str() + err.str();
     if (ours == chunk && std::to_string(rc) == line.substr(5)) ++identical;
     else if (mismatches.size() < 5)
       mismatches.push_back(names[i] + ":\n--- real (rc " + line.substr(5) + ")\n" + chunk + "--- ours (rc " + std::to_string(rc) + ")\n" + ours);
@@ -149,6 +151,30 @@ TEST(LoaderModprobe, ConfigFeatures) {
               {"vfat", "myfs", "fs-foobar", "ext4", "pcspkr", "dummy-thing", "symbol:usb_serial_register_drivers", "nosuch",
                "fs-vfat", "snd-hda-intel"},
               conf, {"x=1", "y=a b"});
+}
+
+// The lines libkmod's parser rejects or reads its own way, against kmod's modprobe: brackets
+// that do not balance in any word, commands and options with nothing after the name, a
+// comment not in the first column, a backslash inside a line or at the end of the file,
+// blanks kept after the name's one delimiter, tabs in options.
+TEST(LoaderModprobe, ConfigEdgeCases) {
+  const std::string conf = modforge::test::temp_dir();
+  std::ofstream(conf + "/a.conf") << "alias foo[ vfat\nalias fo]o vfat\nalias fs-b[a-c]-x ext4\nalias good-one vf[-at\n"
+                                     "alias x-y] vfat\n # indented comment\n\t#tab comment\n#plain\n"
+                                     "install inst-nocmd\ninstall inst-sp \ninstall inst-ok /bin/true\n"
+                                     "remove rem-nocmd\nremove rem-ok  /bin/false\noptions vfat\noptions vfat \n"
+                                     "options vfat  lead=1\toth=2\t\tthree=3\noptions fa[t x=1\nblacklist bl[\nblacklist\n"
+                                     "softdep ext4\nsoftdep ex[t4 pre: vfat\ninstall in[st /bin/true\nalias onlyone\n"
+                                     "alias alias-two ext4 extra\ninclude /etc/x\nbogus line\n";
+  std::ofstream(conf + "/b.conf") << "install bs-mid /bin/echo a\\b\ninstall bs-dbl /bin/echo c\\\\d\n"
+                                     "install bs-cont /bin/echo e \\\n  f\n\t\n#c \\\nalias hidden vfat\n"
+                                     "options   ext4  x=1\nalias\tta-b\tvfat\nsoftdep fat pre:x post: nls-utf8 pre: nls_cp437\n"
+                                     "install last-bs /bin/true \\";
+  compare_all("6.1.0-56-amd64",
+              {"foo[", "fo]o", "fs-bbx", "fs-b-x", "good-one", "x-y]", "inst-nocmd", "inst-sp", "inst-ok", "rem-ok", "vfat",
+               "fat", "ext4", "bl[", "in[st", "alias-two", "onlyone", "bs-mid", "bs-dbl", "bs-cont", "hidden", "ta-b",
+               "last-bs", "#plain", "indented"},
+              conf, {}, true);
 }
 
 // --dump-modversions against kmod's, for every 50th shipped module of both trees and two

@@ -7,8 +7,6 @@
 
 #include "core/error.h"
 #include "core/input.h"
-#include "core/lines.h"
-#include "loader/kmod/config.h"
 #include "loader/kmod/index.h"
 #include "loader/kmod/names.h"
 
@@ -21,70 +19,7 @@ std::string make_absolute(std::string_view path) {
   return std::string(buf) + "/" + std::string(path);
 }
 
-namespace {
-
-// kmod's config files, read in kmod's order (kmod::ConfFiles).
-std::vector<std::string> config_files() {
-  kmod::ConfFiles files;
-  for (const std::string& d : kmod::modprobe_d_dirs()) files.add_path(d);
-  std::vector<std::string> out;
-  for (const kmod::ConfFile& f : files.files()) out.push_back(f.path);
-  return out;
-}
-
-// A word of a config line: alias_normalize'd, or left as it is when its brackets do not
-// balance.  (kmod 30's modprobe ignores such an alias line with an error instead; modinfo
-// keeps its earlier reading here, which no test covers yet.)
-std::string underscores(std::string_view s) {
-  auto n = kmod::alias_normalize(s);
-  return n ? *n : std::string(s);
-}
-
-}  // namespace
-
-ConfigNames ConfigNames::load() {
-  ConfigNames c;
-  std::vector<std::string> install, remove;
-  for (const std::string& path : config_files()) {
-    std::string text;
-    try {
-      text = std::string(Input::from_path(path).bytes());
-    } catch (const Error&) {
-      continue;
-    }
-    // Lines joined at a trailing backslash; words split on blanks; '#' starts a comment.
-    std::string line;
-    for (std::string_view l : Lines(text)) {
-      if (!l.empty() && l.back() == '\\') {
-        line.append(l.substr(0, l.size() - 1));
-        continue;
-      }
-      line.append(l);
-      std::vector<std::string> words;
-      std::size_t i = 0;
-      while (i < line.size()) {
-        while (i < line.size() && (line[i] == ' ' || line[i] == '\t')) ++i;
-        std::size_t j = i;
-        while (j < line.size() && line[j] != ' ' && line[j] != '\t') ++j;
-        if (j > i) words.emplace_back(line.substr(i, j - i));
-        i = j;
-      }
-      line.clear();
-      if (words.empty() || words[0][0] == '#') continue;
-      if (words[0] == "alias" && words.size() >= 3)
-        c.aliases.emplace_back(underscores(words[1]), underscores(words[2]));
-      else if (words[0] == "install" && words.size() >= 3)
-        install.push_back(underscores(words[1]));
-      else if (words[0] == "remove" && words.size() >= 3)
-        remove.push_back(underscores(words[1]));
-    }
-  }
-  c.commands = std::move(install);
-  c.commands.insert(c.commands.end(), remove.begin(), remove.end());
-  return c;
-}
-
-Lookup::Lookup(std::string dirname, ConfigNames config) : dirname_(std::move(dirname)), config_(std::move(config)) {}
+Lookup::Lookup(std::string dirname, kmod::ModprobeConfig config) : dirname_(std::move(dirname)), config_(std::move(config)) {}
 
 std::optional<std::string> Lookup::dep_line(std::string_view name) const {
   auto idx = kmod::Index::open(index_path("modules.dep.bin"));
@@ -117,8 +52,8 @@ std::optional<std::vector<FoundModule>> Lookup::by_alias(std::string_view given)
     m.builtin = builtin;
     list.push_back(std::move(m));
   };
-  for (const auto& [pattern, mod] : config_.aliases)
-    if (fnmatch(pattern.c_str(), alias->c_str(), 0) == 0) add(mod, false);
+  for (const kmod::ConfigAlias& a : config_.aliases)
+    if (fnmatch(a.pattern.c_str(), alias->c_str(), 0) == 0) add(a.module, false);
   if (!list.empty()) return list;
 
   if (alias->find(':') == std::string::npos && dep_line(*alias)) {
@@ -133,11 +68,13 @@ std::optional<std::vector<FoundModule>> Lookup::by_alias(std::string_view given)
     wild("modules.symbols.bin", false);
     if (!list.empty()) return list;
   }
-  for (const std::string& mod : config_.commands)
-    if (mod == *alias) {
-      add(mod, false);
-      return list;
-    }
+  // kmod_lookup_alias_from_commands: the install commands' names, then the remove ones'
+  for (const auto* commands : {&config_.install, &config_.remove})
+    for (const kmod::ConfigCommand& c : *commands)
+      if (c.module == *alias) {
+        add(c.module, false);
+        return list;
+      }
   wild("modules.alias.bin", false);
   if (!list.empty()) return list;
   if (is_builtin(*alias)) {

@@ -1,11 +1,13 @@
-// Finding modules by name or alias as libkmod 30 does for modinfo: the modprobe.d aliases
-// and install/remove commands, then modules.dep.bin, modules.symbols.bin, modules.alias.bin,
+// Finding modules by name or alias as libkmod 30 does for modinfo: the configuration's
+// aliases and install/remove commands (kmod::ModprobeConfig), then modules.dep.bin, modules.symbols.bin, modules.alias.bin,
 // modules.builtin.bin and modules.builtin.alias.bin under the module directory.
 #pragma once
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include "loader/kmod/modprobe_config.h"
 
 namespace modforge::loader::modinfo {
 
@@ -15,17 +17,10 @@ struct FoundModule {
   bool builtin = false;             // found through a built-in index
 };
 
-// The modprobe.d lines that name modules (alias, install, remove), kmod's file order.
-struct ConfigNames {
-  std::vector<std::pair<std::string, std::string>> aliases;  // pattern, module
-  std::vector<std::string> commands;                         // install then remove, module names
-  static ConfigNames load();                                 // from kmod 30's default directories
-};
-
 class Lookup {
 public:
   // `dirname` is the module directory (<root>/lib/modules/<release>), already absolute.
-  Lookup(std::string dirname, ConfigNames config);
+  Lookup(std::string dirname, kmod::ModprobeConfig config);
   const std::string& dirname() const { return dirname_; }
 
   // kmod_module_new_from_lookup; nullopt when the alias is malformed (unbalanced brackets).
@@ -44,7 +39,7 @@ private:
   std::string index_path(const char* file) const { return dirname_ + "/" + file; }
   std::optional<std::string> dep_line(std::string_view name) const;
   std::string dirname_;
-  ConfigNames config_;
+  kmod::ModprobeConfig config_;
 };
 
 // `path` made absolute.

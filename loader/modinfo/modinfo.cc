@@ -402,7 +402,11 @@ int modinfo_main(const std::vector<std::string>& args, std::ostream& out, std::o
     }
     dirname = std::string("/lib/modules/") + u.release;
   }
-  const Lookup lookup(dirname, modinfo::ConfigNames::load());
+  // kmod_new(dirname, {NULL}): modinfo reads no modprobe.d directory, only the
+  // modules.softdep libkmod adds to every configuration; bad lines are reported there too.
+  std::string diag;
+  const Lookup lookup(dirname, kmod::ModprobeConfig::load({}, dirname, diag));
+  err << diag;
   return run_all(parsed.operands, opt, lookup, out, err) ? 0 : 1;
 }
 

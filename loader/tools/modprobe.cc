@@ -14,13 +14,21 @@
 #include <set>
 
 #include "core/error.h"
+#include "loader/kmod/config.h"
 #include "loader/kmod/kofile.h"
+#include "loader/kmod/modprobe_config.h"
 #include "loader/kmod/names.h"
 #include "loader/tools/kmod_version.h"
 
 namespace modforge::loader::tools {
 
 namespace {
+
+using kmod::ConfigAlias;
+using kmod::ConfigCommand;
+using kmod::ConfigOptions;
+using kmod::ConfigSoftdep;
+using kmod::ModprobeConfig;
 
 // One module as libkmod models it: a name, maybe the alias it was found by, maybe a path.
 struct Mod {
@@ -505,7 +513,7 @@ int modprobe_run(const ModprobeOptions& o, ProbeKernel& kernel, std::ostream& ou
   if (!preloaded) loaded = ModuleDb::load(dirname);
   const ModuleDb& db = preloaded ? *preloaded : loaded;
   std::string diag;
-  ModprobeConfig cfg = ModprobeConfig::load(o.configs, dirname, diag);
+  ModprobeConfig cfg = ModprobeConfig::load(o.configs.empty() ? kmod::modprobe_d_dirs() : o.configs, dirname, diag);
   err << diag;
   Prober p(o, db, cfg, kernel, out, err);
   int rc = 0;

@@ -10,7 +10,6 @@
 #include <vector>
 
 #include "core/cli.h"
-#include "loader/tools/modprobe_config.h"
 #include "loader/tools/module_db.h"
 
 namespace modforge::loader::tools {

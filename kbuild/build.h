@@ -1,0 +1,31 @@
+// Runs a stage's plan as make would: each target whose command, prerequisites or recorded
+// dependencies changed is rebuilt (make's if_changed), in parallel where the plan allows,
+// with kbuild's progress lines; genksyms and modpost run in-process.
+#pragma once
+#include <functional>
+#include <semaphore>
+#include <string>
+#include <vector>
+
+#include "kbuild/make_eval.h"
+#include "kbuild/plan.h"
+
+namespace modforge::kbuild {
+
+struct BuildOptions {
+  int jobs = 1;
+  bool verbose = false;  // print every command as V=1 does
+};
+
+struct BuildStats {
+  int ran = 0;  // targets rebuilt
+};
+
+class Output;  // serialises progress lines between threads
+
+// Runs the stages Build, Modpost, Modfinal in order.  Returns the exit code (0, or 2 as
+// make on a failed command); the failing tool's own messages are already on stderr.
+// `slots` bounds the commands running at once over every tree built together.
+int build_module(Evaluator& ev, const BuildOptions& opts, std::counting_semaphore<>& slots, BuildStats& stats);
+
+}  // namespace modforge::kbuild

@@ -1,0 +1,147 @@
+#include "kbuild/steps.h"
+
+#include <elf.h>
+#include <fcntl.h>
+#include <fstream>
+#include <mutex>
+#include <sstream>
+#include <unistd.h>
+
+#include "core/elf.h"
+#include "core/error.h"
+#include "core/fd_io.h"
+#include "genksyms/genksyms.h"
+#include "kbuild/cmd_file.h"
+#include "kbuild/spawn.h"
+#include "modpost/modpost.h"
+
+namespace modforge::kbuild {
+
+namespace {
+
+std::vector<std::string> words(std::string_view s) {
+  std::vector<std::string> out;
+  std::istringstream in{std::string(s)};
+  std::string w;
+  while (in >> w) out.push_back(w);
+  return out;
+}
+
+std::string abs_in(const std::string& base, const std::string& p) {
+  return p.empty() || p[0] == '/' || p == "-" ? p : base + "/" + p;
+}
+
+// kbuild's two ways of calling modpost: 6.12 "scripts/mod/modpost ARGS", 6.1
+// "sed 's/ko$/o/' ORDER | scripts/mod/modpost ARGS -T -".  Anything else (the
+// missing-input warnings, a wrapper) goes through the shell.
+struct ModpostCall {
+  std::string order;  // 6.1's sed input; empty for 6.12
+  std::vector<std::string> args;
+};
+
+bool parse_modpost(const std::string& command, ModpostCall& call) {
+  constexpr std::string_view tool = "scripts/mod/modpost";
+  auto w = words(command);
+  if (w.empty()) return false;
+  size_t start;
+  if (w[0] == tool) {
+    start = 0;
+  } else if (w.size() > 4 && w[0] == "sed" && w[1] == "'s/ko$/o/'" && w[3] == "|" && w[4] == tool) {
+    call.order = w[2];
+    start = 4;
+  } else {
+    return false;
+  }
+  for (size_t i = start; i < w.size(); ++i) {
+    for (char c : w[i])
+      if (c == '\'' || c == '"' || c == '|' || c == ';' || c == '>' || c == '<' || c == '$' || c == '`' || c == '&')
+        return false;
+    call.args.push_back(w[i]);
+  }
+  return true;
+}
+
+void print_err(std::string_view s) { write_all(2, s); }
+
+}  // namespace
+
+bool step_in_process(Evaluator&, const Target&, const Step& s) {
+  ModpostCall call;
+  return s.name == "modpost" && parse_modpost(s.command, call);
+}
+
+bool run_in_process(Evaluator& ev, const Target&, const Step& s) {
+  ModpostCall call;
+  parse_modpost(s.command, call);
+  const std::string& base = ev.tree().objtree;
+  // modpost reads its relative paths (Module.symvers of the tree) from kbuild's directory,
+  // the tree; the driver's own directory stays where the user is.
+  std::vector<std::string> args;
+  static const std::string with_path = "ioTdu";
+  for (size_t i = 0; i < call.args.size(); ++i) {
+    const std::string& a = call.args[i];
+    args.push_back(i == 0 ? a : a);
+    if (i > 0 && a.size() == 2 && a[0] == '-' && with_path.find(a[1]) != std::string::npos && i + 1 < call.args.size()) {
+      args.push_back(abs_in(base, call.args[++i]));
+    } else if (i > 0 && a[0] != '-') {
+      args.back() = abs_in(base, a);
+    }
+  }
+  std::string input;
+  if (!call.order.empty()) {
+    std::ifstream in(abs_in(base, call.order), std::ios::binary);
+    std::string line;
+    while (std::getline(in, line)) {
+      if (line.size() >= 2 && line.compare(line.size() - 2, 2, "ko") == 0) line.replace(line.size() - 2, 2, "o");
+      input += line + "\n";
+    }
+  }
+  Streams io;
+  int rc = modpost::run(args, ev.tree().kernel, input, io);
+  print_err(io.err);
+  write_all(1, io.out);
+  return rc == 0;
+}
+
+namespace {
+
+bool object_exports(const std::string& path, const Rules& rules) {
+  auto elf = elf::ElfFile::open(path);
+  for (auto& sym : elf.symbols()) {
+    if (sym.name.empty() || sym.type == STT_SECTION || sym.type == STT_FILE) continue;
+    if (rules.export_marker_at_name_start ? sym.name.rfind(rules.export_marker, 0) == 0
+                                          : sym.name.find(rules.export_marker) != std::string_view::npos)
+      return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+bool run_symver(Evaluator& ev, const Target& t, const Step& s, const Rules& rules, bool verbose) {
+  const std::string& base = ev.tree().objtree;
+  std::string obj = abs_in(base, t.path);
+  if (verbose) write_all(1, "  " + s.command + " | " + s.genksyms + "\n");
+  if (!object_exports(obj, rules)) return true;
+  auto pre = run_shell(s.command, base, ev.run_env(), true);
+  auto args = words(s.genksyms);
+  if (args.empty()) throw Error(t.path + ": no genksyms command");
+  for (size_t i = 1; i + 1 < args.size(); ++i)
+    if (args[i] == "-T" || args[i] == "-r") args[i + 1] = abs_in(base, args[i + 1]), ++i;
+  Streams io;
+  int rc = genksyms::run(args, ev.tree().kernel, pre.out, io);
+  print_err(io.err);
+  if (rc != 0 || pre.status != 0) {
+    unlink(obj.c_str());
+    write_all(2, "modforge: *** [" + t.path + "] Error " + std::to_string(rc ? rc : pre.status) + "\n");
+    return false;
+  }
+  std::string dot_cmd = abs_in(base, dot_cmd_path(t.path));
+  int fd = open(dot_cmd.c_str(), O_WRONLY | O_APPEND | O_CLOEXEC);
+  if (fd < 0) throw Error(errno_message(dot_cmd, errno));
+  write_all(fd, io.out);
+  close(fd);
+  return true;
+}
+
+}  // namespace modforge::kbuild

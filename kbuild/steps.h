@@ -1,0 +1,19 @@
+// The steps the driver runs in-process instead of through the shell: genksyms on an
+// object that exports symbols, and modpost.
+#pragma once
+#include "kbuild/make_eval.h"
+#include "kbuild/plan.h"
+#include "kbuild/rules.h"
+
+namespace modforge::kbuild {
+
+// Whether `s` is a command the driver runs in-process (modpost, in the shapes kbuild writes).
+bool step_in_process(Evaluator& ev, const Target& t, const Step& s);
+// Runs it; its messages go to stderr.  False on failure.
+bool run_in_process(Evaluator& ev, const Target& t, const Step& s);
+
+// kbuild's gen_symversions: when the object exports, its preprocessed source through
+// genksyms, whose #SYMVER lines are appended to the object's .cmd file.
+bool run_symver(Evaluator& ev, const Target& t, const Step& s, const Rules& rules, bool verbose);
+
+}  // namespace modforge::kbuild

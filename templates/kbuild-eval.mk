@@ -1,0 +1,32 @@
+# modforge kbuild: loaded into every make of a `make -n -B -C <tree> M=<dir> modules` run
+# through MAKEFILES.  It replaces kbuild's command-running macros (Kbuild.include) so that
+# make prints, for every target it would build, the exact commands kbuild would run, as
+# records "@MF@<kind>@<arg>@<target>@<payload>" on stdout, and runs nothing.  `override`
+# keeps kbuild's later definitions from replacing ours.
+define mf-newline
+
+
+endef
+mf-rec = $(info @MF@$(1)@$(2)@$@@$(subst $(mf-newline),@NL@,$(3)))
+mf-files = $(if $(mf-files-done),,$(eval mf-files-done := 1)$(call mf-rec,makefiles,,$(MAKEFILE_LIST)))
+mf-quiet = $(call mf-rec,quiet,$(1),$(quiet_cmd_$(1)))
+override cmd = $(mf-files)$(if $(cmd_$(1)),$(call mf-rec,cmd,$(1),$(cmd_$(1)))$(mf-quiet))
+override cmd_and_savecmd = $(mf-files)$(call mf-rec,savecmd,$(1),$(cmd_$(1)))$(mf-quiet)
+override cmd_and_fixdep = $(mf-files)$(call mf-rec,fixdep,$(1),$(cmd_$(1)))$(call mf-rec,depfile,,$(depfile))$(mf-quiet)
+override if_changed = $(call mf-rec,prereqs,,$(filter-out FORCE,$^))$(cmd_and_savecmd)
+override if_changed_dep = $(call mf-rec,prereqs,,$(filter-out FORCE,$^))$(cmd_and_fixdep)
+override if_changed_rule = $(call mf-rec,prereqs,,$(filter-out FORCE,$^))$(rule_$(1))
+override if_changed_except = $(call mf-rec,prereqs,,$(filter-out FORCE $(2),$^))$(cmd_and_savecmd)
+# genksyms runs in-process: the preprocessor command and genksyms' arguments, apart.
+mf-genksyms = $(call genksyms,$(KBUILD_SYMTYPES),$(@:.o=.symtypes))
+override gen_symversions = $(call mf-rec,symver,$(1),$(subst | $(mf-genksyms),,$(call cmd_gensymtypes_$(1),$(KBUILD_SYMTYPES),$(@:.o=.symtypes))))$(call mf-rec,genksyms,$(1),$(mf-genksyms))
+# What the top-level Makefile read (the tree's identity for the cache), passed down.
+ifeq ($(obj),)
+export MODFORGE_TOP_MAKEFILES = $(MAKEFILE_LIST)
+endif
+# The environment kbuild's sub-makes run in, to rerun one stage without the top level.
+ifdef MODFORGE_ENV_OUT
+ifneq ($(obj),)
+$(shell env -0 > $(MODFORGE_ENV_OUT))
+endif
+endif

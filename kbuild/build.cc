@@ -24,10 +24,9 @@ namespace modforge::kbuild {
 
 namespace {
 
-std::mutex g_out_mutex;  // stdout lines from several threads stay whole
-
+// Each message goes out in one write(), which pipes and terminals keep whole (up to
+// PIPE_BUF), so lines from parallel commands never interleave mid-line.
 void print_line(std::string_view s) {
-  std::lock_guard lock(g_out_mutex);
   std::string line(s);
   line += '\n';
   write_all(1, line);
@@ -133,9 +132,7 @@ bool StageRunner::shell(const Target& t, const std::string& cmd) {
   auto r = run_shell("set -e; " + cmd, ev_.tree().objtree, ev_.run_env(), false);
   if (r.status != 0) {
     unlink(abs(t.path).c_str());  // kbuild's .DELETE_ON_ERROR
-    std::string msg = "modforge: *** [" + t.path + "] Error " + std::to_string(r.status) + "\n";
-    std::lock_guard lock(g_out_mutex);
-    write_all(2, msg);
+    write_all(2, "modforge: *** [" + t.path + "] Error " + std::to_string(r.status) + "\n");
     return false;
   }
   return true;
@@ -182,7 +179,6 @@ bool StageRunner::run_target(const Target& t) {
     for (auto& s : t.steps)
       if (!(ok = run_step(t, s))) break;
   } catch (const Error& e) {
-    std::lock_guard lock(g_out_mutex);
     write_all(2, std::string("modforge: ") + e.what() + "\n");
     ok = false;
   }

@@ -9,6 +9,7 @@
 #include "core/error.h"
 #include "kbuild/build.h"
 #include "kbuild/make_eval.h"
+#include "kbuild/mirror.h"
 #include "kbuild/tree.h"
 
 namespace modforge::kbuild {
@@ -30,6 +31,7 @@ struct Common {
   std::vector<std::string> kernels;
   std::string dir = ".";
   std::vector<std::string> vars;
+  std::string build_dir;
   int jobs = 0;
   bool verbose = false;
 };
@@ -41,6 +43,9 @@ po::options_description common_options(Common& c) {
       ("kernel,k", po::value(&c.kernels)->composing(),
        "kernel build tree (repeatable; default: /lib/modules/$(uname -r)/build, else the newest "
        "/usr/src/linux-headers-* tree)")
+      ("build-dir,O", po::value(&c.build_dir),
+       "write the outputs here, not into DIR (with several --kernel trees: one subdirectory per kernel "
+       "release); the default with several trees is DIR/build-<release>")
       ("jobs,j", po::value(&c.jobs), "commands to run at once (default: the number of cores)")
       ("verbose,v", po::bool_switch(&c.verbose), "print every command, as make V=1 does");
   return d;
@@ -59,6 +64,16 @@ void split_operands(const std::vector<std::string>& ops, Common& c) {
       throw Error("unexpected argument '" + o + "' (one directory; VAR=VALUE for make variables)");
     }
   }
+}
+
+// Where a tree's outputs go: DIR itself (as make M=DIR), or a build directory.
+std::string output_dir(const Common& c, const std::string& dir, const Tree& t, size_t trees) {
+  if (c.build_dir.empty()) return trees == 1 ? dir : dir + "/build-" + t.release;
+  std::error_code ec;
+  fs::path base = fs::absolute(c.build_dir, ec).lexically_normal();
+  std::string b = base.string();
+  if (b.size() > 1 && b.back() == '/') b.pop_back();
+  return trees == 1 ? b : b + "/" + t.release;
 }
 
 int cmd_build(const std::vector<std::string>& args) {
@@ -90,10 +105,15 @@ int cmd_build(const std::vector<std::string>& args) {
   std::counting_semaphore<> slots(jobs);
   BuildOptions opts{jobs, c.verbose};
   std::string cache = default_cache_root();
+  std::vector<std::string> out_dirs;
+  for (auto& t : trees) out_dirs.push_back(output_dir(c, dir.string(), t, trees.size()));
   std::vector<std::future<int>> runs;
-  for (auto& t : trees) {
-    runs.push_back(std::async(std::launch::async, [&, t] {
-      Evaluator ev(t, dir.string(), c.vars, cache);
+  for (size_t i = 0; i < trees.size(); ++i) {
+    const Tree& t = trees[i];
+    const std::string& out = out_dirs[i];
+    runs.push_back(std::async(std::launch::async, [&, t, out] {
+      if (out != dir.string()) sync_mirror(dir.string(), out);
+      Evaluator ev(t, out, c.vars, cache);
       BuildStats stats;
       try {
         return build_module(ev, opts, slots, stats);
@@ -104,7 +124,13 @@ int cmd_build(const std::vector<std::string>& args) {
     }));
   }
   int rc = 0;
-  for (auto& r : runs) rc = std::max(rc, r.get());
+  for (size_t i = 0; i < runs.size(); ++i) {
+    int r = runs[i].get();
+    if (trees.size() > 1 || out_dirs[i] != dir.string())
+      std::cout << "modforge: " << trees[i].release << ": " << (r ? "failed" : "built") << " in " << out_dirs[i]
+                << "\n";
+    rc = std::max(rc, r);
+  }
   return rc;
 }
 

@@ -38,12 +38,18 @@ Tree open_tree(const std::string& dir) {
     throw Error(dir + ": not a kernel build tree (no Makefile)");
   if (!fs::exists(p / "include/config/auto.conf", ec))
     throw Error(dir + ": not a configured kernel build tree (no include/config/auto.conf)");
-  std::string release = read_line(p / "include/config/kernel.release");
-  if (release.empty()) throw Error(dir + ": no include/config/kernel.release");
+  // The release the kernel reports (uname -r, vermagic, /lib/modules/<release>) is
+  // UTS_RELEASE; Debian's kernel.release holds the upstream version instead.
+  std::string version = read_line(p / "include/config/kernel.release");
+  if (version.empty()) throw Error(dir + ": no include/config/kernel.release");
+  std::string release = version;
+  std::string uts = read_line(p / "include/generated/utsrelease.h");
+  if (size_t q = uts.find('"'); q != std::string::npos && uts.rfind('"') > q)
+    release = uts.substr(q + 1, uts.rfind('"') - q - 1);
   Kernel k;
-  if (release.rfind("6.1.", 0) == 0 || release == "6.1") k = Kernel::v6_1;
-  else if (release.rfind("6.12.", 0) == 0 || release == "6.12") k = Kernel::v6_12;
-  else throw Error(dir + ": kernel " + release + " is not supported (6.1 and 6.12 are)");
+  if (version.rfind("6.1.", 0) == 0 || version == "6.1") k = Kernel::v6_1;
+  else if (version.rfind("6.12.", 0) == 0 || version == "6.12") k = Kernel::v6_12;
+  else throw Error(dir + ": kernel " + version + " is not supported (6.1 and 6.12 are)");
   return Tree{p.string(), release, k};
 }
 

@@ -11,7 +11,7 @@ namespace modforge::kbuild {
 
 struct Tree {
   std::string objtree;  // absolute, symlinks resolved (what `make -C` enters)
-  std::string release;  // include/config/kernel.release
+  std::string release;  // UTS_RELEASE: what uname -r says under that kernel
   Kernel kernel;
 };
 

@@ -28,4 +28,8 @@ class Output;  // serialises progress lines between threads
 // `slots` bounds the commands running at once over every tree built together.
 int build_module(Evaluator& ev, const BuildOptions& opts, std::counting_semaphore<>& slots, BuildStats& stats);
 
+// Runs one stage's plan.
+int run_stage(Evaluator& ev, Stage stage, const BuildOptions& opts, std::counting_semaphore<>& slots,
+              BuildStats& stats);
+
 }  // namespace modforge::kbuild

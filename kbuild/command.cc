@@ -10,6 +10,8 @@
 #include "kbuild/build.h"
 #include "kbuild/make_eval.h"
 #include "kbuild/mirror.h"
+#include "kbuild/spawn.h"
+#include "kbuild/steps.h"
 #include "kbuild/tree.h"
 
 namespace modforge::kbuild {
@@ -24,6 +26,8 @@ constexpr const char* kUsage =
     "\n"
     "Commands:\n"
     "  build     build the out-of-tree modules of a directory (make -C <tree> M=DIR modules)\n"
+    "  clean     remove what a build wrote (make -C <tree> M=DIR clean)\n"
+    "  install   install the built modules, then depmod (make -C <tree> M=DIR modules_install)\n"
     "\n"
     "Run 'modforge <command> --help' for a command's options.\n";
 
@@ -76,8 +80,8 @@ std::string output_dir(const Common& c, const std::string& dir, const Tree& t, s
   return trees == 1 ? b : b + "/" + t.release;
 }
 
-int cmd_build(const std::vector<std::string>& args) {
-  Common c;
+// Parses a subcommand's options and operands; false when --help was printed.
+bool parse_common(const std::vector<std::string>& args, Common& c, const char* usage) {
   auto desc = common_options(c);
   std::vector<std::string> ops;
   po::options_description hidden;
@@ -90,16 +94,81 @@ int cmd_build(const std::vector<std::string>& args) {
   po::store(po::command_line_parser(args).options(all).positional(pos).run(), vm);
   po::notify(vm);
   if (vm.count("help")) {
-    std::cout << "Usage: modforge build [DIR] [VAR=VALUE ...] [options]\n"
-                 "Builds the modules of DIR (default: the current directory) as\n"
-                 "`make -C <tree> M=DIR VAR=VALUE ... modules` does, with identical outputs.\n\n"
-              << desc;
-    return 0;
+    std::cout << usage << "\n" << desc;
+    return false;
   }
   split_operands(ops, c);
+  return true;
+}
+
+std::string canonical_dir(const std::string& d) {
   std::error_code ec;
-  fs::path dir = fs::canonical(c.dir, ec);
-  if (ec) throw Error(c.dir + ": " + ec.message());
+  fs::path dir = fs::canonical(d, ec);
+  if (ec) throw Error(d + ": " + ec.message());
+  return dir.string();
+}
+
+int cmd_clean(const std::vector<std::string>& args) {
+  Common c;
+  if (!parse_common(args, c,
+                    "Usage: modforge clean [DIR] [VAR=VALUE ...] [options]\n"
+                    "Removes what `make -C <tree> M=DIR clean` removes (the tree's own clean rules, run by\n"
+                    "make), and a build directory of modforge's (-O, or DIR/build-<release>) entirely.\n"))
+    return 0;
+  std::string dir = canonical_dir(c.dir);
+  auto trees = find_trees(c.kernels);
+  int rc = 0;
+  for (auto& t : trees) {
+    std::string out = output_dir(c, dir, t, trees.size());
+    std::error_code ec;
+    if (out != dir) {
+      // Only a directory modforge made (it holds the mirror's marker) is removed whole.
+      if (fs::exists(fs::path(out) / ".modforge-build", ec)) fs::remove_all(out, ec);
+      if (ec) throw Error(out + ": " + ec.message());
+      continue;
+    }
+    std::vector<std::string> argv = {"make", "-C", t.objtree, "M=" + dir};
+    for (auto& v : c.vars) argv.push_back(v);
+    argv.push_back("clean");
+    if (!c.verbose) argv.push_back("-s");
+    rc = std::max(rc, run_program(argv, "", nullptr, false).status);
+  }
+  return rc;
+}
+
+int cmd_install(const std::vector<std::string>& args) {
+  Common c;
+  if (!parse_common(args, c,
+                    "Usage: modforge install [DIR] [VAR=VALUE ...] [options]\n"
+                    "Installs the modules a build of DIR made as `make -C <tree> M=DIR modules_install` does\n"
+                    "(INSTALL_MOD_PATH, INSTALL_MOD_DIR, INSTALL_MOD_STRIP, the tree's module compression),\n"
+                    "then runs modforge's depmod on INSTALL_MOD_PATH/lib/modules/<release>.\n"))
+    return 0;
+  std::string dir = canonical_dir(c.dir);
+  auto trees = find_trees(c.kernels);
+  int jobs = c.jobs > 0 ? c.jobs : int(std::max(1u, std::thread::hardware_concurrency()));
+  std::counting_semaphore<> slots(jobs);
+  BuildOptions opts{jobs, c.verbose};
+  int rc = 0;
+  for (auto& t : trees) {
+    std::string out = output_dir(c, dir, t, trees.size());
+    Evaluator ev(t, out, c.vars, default_cache_root());
+    BuildStats stats;
+    int r = run_stage(ev, Stage::Modinst, opts, slots, stats);
+    if (r == 0) r = run_depmod(ev, c.verbose);
+    rc = std::max(rc, r);
+  }
+  return rc;
+}
+
+int cmd_build(const std::vector<std::string>& args) {
+  Common c;
+  if (!parse_common(args, c,
+                    "Usage: modforge build [DIR] [VAR=VALUE ...] [options]\n"
+                    "Builds the modules of DIR (default: the current directory) as\n"
+                    "`make -C <tree> M=DIR VAR=VALUE ... modules` does, with identical outputs.\n"))
+    return 0;
+  fs::path dir = canonical_dir(c.dir);
   auto trees = find_trees(c.kernels);
   int jobs = c.jobs > 0 ? c.jobs : int(std::max(1u, std::thread::hardware_concurrency()));
   std::counting_semaphore<> slots(jobs);
@@ -144,6 +213,8 @@ int modforge_main(const std::vector<std::string>& args) {
     }
     std::vector<std::string> rest(args.begin() + 2, args.end());
     if (args[1] == "build") return cmd_build(rest);
+    if (args[1] == "clean") return cmd_clean(rest);
+    if (args[1] == "install") return cmd_install(rest);
     std::cerr << "modforge: unknown command '" << args[1] << "'\n" << kUsage;
     return 1;
   } catch (const po::error& e) {

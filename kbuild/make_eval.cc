@@ -73,6 +73,7 @@ std::string stage_makefile(Stage s) {
     case Stage::Build: return "build";
     case Stage::Modpost: return "modpost";
     case Stage::Modfinal: return "modfinal";
+    case Stage::Modinst: return "modinst";
   }
   return "";
 }
@@ -80,7 +81,7 @@ std::string stage_makefile(Stage s) {
 }  // namespace
 
 std::string default_cache_root() {
-  if (const char* c = std::getenv("MODFORGE_CACHE"); c && *c) return c;
+  if (const char* c = std::getenv("MODFORGE_KBUILD_CACHE"); c && *c) return c;
   if (const char* x = std::getenv("XDG_CACHE_HOME"); x && *x) return std::string(x) + "/modforge";
   if (const char* h = std::getenv("HOME"); h && *h) return std::string(h) + "/.cache/modforge";
   return "/tmp/modforge-cache";
@@ -255,6 +256,7 @@ Plan Evaluator::plan(Stage s) {
       break;
     case Stage::Modpost: argv.insert(argv.end(), {"-f", srctree + "/scripts/Makefile.modpost"}); break;
     case Stage::Modfinal: argv.insert(argv.end(), {"-f", srctree + "/scripts/Makefile.modfinal"}); break;
+    case Stage::Modinst: argv.insert(argv.end(), {"-f", srctree + "/scripts/Makefile.modinst"}); break;
   }
   std::vector<std::string> env;
   for (auto& e : make_env_)

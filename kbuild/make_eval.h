@@ -11,12 +11,12 @@
 
 namespace modforge::kbuild {
 
-enum class Stage { Build, Modpost, Modfinal };
+enum class Stage { Build, Modpost, Modfinal, Modinst };
 
 class Evaluator {
 public:
   // module_dir: absolute M; vars: VAR=VALUE as on make's command line; cache_root: where
-  // the cache lives ($MODFORGE_CACHE, else $XDG_CACHE_HOME/modforge, else ~/.cache/modforge).
+  // the cache lives ($MODFORGE_KBUILD_CACHE, else $XDG_CACHE_HOME/modforge, else ~/.cache/modforge).
   Evaluator(Tree tree, std::string module_dir, std::vector<std::string> vars, std::string cache_root);
 
   // The stage's plan, from the cache when nothing make read has changed.  Throws Error

@@ -13,6 +13,7 @@
 #include "genksyms/genksyms.h"
 #include "kbuild/cmd_file.h"
 #include "kbuild/spawn.h"
+#include "loader/depmod/depmod.h"
 #include "modpost/modpost.h"
 
 namespace modforge::kbuild {
@@ -142,6 +143,27 @@ bool run_symver(Evaluator& ev, const Target& t, const Step& s, const Rules& rule
   write_all(fd, io.out);
   close(fd);
   return true;
+}
+
+int run_depmod(Evaluator& ev, bool verbose) {
+  std::string release = ev.env_value("KERNELRELEASE");
+  std::string modlib = ev.env_value("MODLIB");
+  std::string base = ev.env_value("INSTALL_MOD_PATH");
+  std::vector<std::string> args = {"-a"};
+  if (!base.empty()) args.insert(args.end(), {"-b", base});
+  args.push_back(release);
+  if (verbose) {
+    std::string line = "  depmod";
+    for (auto& a : args) line += " " + a;
+    write_all(1, line + "\n");
+  } else {
+    write_all(1, "  DEPMOD  " + modlib + "\n");
+  }
+  std::ostringstream out, err;
+  int rc = loader::depmod::depmod_main(args, out, err);
+  write_all(2, err.str());
+  write_all(1, out.str());
+  return rc;
 }
 
 }  // namespace modforge::kbuild

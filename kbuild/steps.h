@@ -16,4 +16,8 @@ bool run_in_process(Evaluator& ev, const Target& t, const Step& s);
 // genksyms, whose #SYMVER lines are appended to the object's .cmd file.
 bool run_symver(Evaluator& ev, const Target& t, const Step& s, const Rules& rules, bool verbose);
 
+// modules_install's last step, with our depmod: -a on $(MODLIB)'s release under
+// INSTALL_MOD_PATH.  Prints kbuild's "  DEPMOD  <MODLIB>" line.  Returns the exit code.
+int run_depmod(Evaluator& ev, bool verbose);
+
 }  // namespace modforge::kbuild

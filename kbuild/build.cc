@@ -1,6 +1,7 @@
 #include "kbuild/build.h"
 
 #include <atomic>
+#include <fcntl.h>
 #include <condition_variable>
 #include <cstdio>
 #include <fstream>
@@ -41,34 +42,69 @@ bool read_text(const std::string& path, std::string& out) {
   return true;
 }
 
-// mtimes in nanoseconds, -1 when missing; shared by the threads of one stage.
+// mtimes in nanoseconds, -1 when missing, by the path as make names it (relative to the
+// objtree or absolute); shared by the threads and stages of one tree's build.
 class Mtimes {
 public:
-  int64_t get(const std::string& path) {
+  explicit Mtimes(std::string objtree) : objtree_(std::move(objtree)) {}
+  int64_t get(std::string_view path) {
     {
       std::lock_guard lock(m_);
       if (auto it = map_.find(path); it != map_.end()) return it->second;
     }
+    std::string full;
+    if (!path.empty() && path[0] != '/') {
+      full.reserve(objtree_.size() + 1 + path.size());
+      full.append(objtree_).append("/");
+    }
+    full.append(path);
     struct stat st;
-    int64_t t = stat(path.c_str(), &st) == 0 ? int64_t(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec : -1;
+    int64_t t = stat(full.c_str(), &st) == 0 ? int64_t(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec : -1;
     std::lock_guard lock(m_);
-    map_[path] = t;
+    map_.emplace(std::string(path), t);
     return t;
   }
-  void forget(const std::string& path) {
+  void forget(std::string_view path) {
     std::lock_guard lock(m_);
-    map_.erase(path);
+    if (auto it = map_.find(path); it != map_.end()) map_.erase(it);
   }
 
 private:
+  struct Hash {
+    using is_transparent = void;
+    size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+  };
+  std::string objtree_;
   std::mutex m_;
-  std::unordered_map<std::string, int64_t> map_;
+  std::unordered_map<std::string, int64_t, Hash, std::equal_to<>> map_;
 };
+
+// The whole file in one read (the .cmd files are read on every no-op build).
+bool slurp(const std::string& path, std::string& out) {
+  int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return false;
+  struct stat st;
+  if (fstat(fd, &st) != 0) {
+    close(fd);
+    return false;
+  }
+  out.resize(size_t(st.st_size));
+  size_t got = 0;
+  while (got < out.size()) {
+    ssize_t n = read(fd, out.data() + got, out.size() - got);
+    if (n <= 0) break;
+    got += size_t(n);
+  }
+  close(fd);
+  out.resize(got);
+  return true;
+}
 
 class StageRunner {
 public:
-  StageRunner(Evaluator& ev, const BuildOptions& opts, std::counting_semaphore<>& slots, BuildStats& stats)
-      : ev_(ev), opts_(opts), slots_(slots), stats_(stats), rules_(rules_for(ev.tree().kernel)) {}
+  StageRunner(Evaluator& ev, const BuildOptions& opts, std::counting_semaphore<>& slots, BuildStats& stats,
+              Mtimes& mtimes)
+      : ev_(ev), opts_(opts), slots_(slots), stats_(stats), rules_(rules_for(ev.tree().kernel)), mtimes_(mtimes) {}
 
   int run(const Plan& plan);
 
@@ -87,7 +123,7 @@ private:
   std::counting_semaphore<>& slots_;
   BuildStats& stats_;
   const Rules& rules_;
-  Mtimes mtimes_;
+  Mtimes& mtimes_;
   std::mutex stats_mutex_;
 };
 
@@ -100,20 +136,31 @@ bool StageRunner::up_to_date(const Target& t) {
       break;
     }
   if (!main) return false;
-  std::string path = abs(t.path);
-  int64_t self = mtimes_.get(path);
+  int64_t self = mtimes_.get(t.path);
   if (self < 0) return false;
+  for (auto& d : t.prereqs) {
+    int64_t m = mtimes_.get(d);
+    if (m < 0 || m > self) return false;
+  }
   std::string text;
-  if (!read_text(abs(dot_cmd_path(t.path)), text)) return false;
-  auto cmd = parse_cmd_file(text, t.path, rules_.saved_prefix,
-                            [&](const std::string& p) { return mtimes_.get(abs(p)) >= 0; });
-  if (!cmd.found || !same_command(cmd.saved, main->command)) return false;
-  for (const std::vector<std::string>* list : std::initializer_list<const std::vector<std::string>*>{&t.prereqs, &cmd.deps})
-    for (auto& d : *list) {
-      int64_t m = mtimes_.get(abs(d));
-      if (m < 0 || m > self) return false;
-    }
-  return true;
+  if (!slurp(abs(dot_cmd_path(t.path)), text)) return false;
+  // make's rule: rebuild when a prerequisite is missing or newer, or the command changed.
+  bool stale = false;
+  std::string_view saved;
+  bool found = scan_cmd_file(
+      text, t.path, rules_.saved_prefix, saved,
+      [&](std::string_view d) {
+        if (stale) return;
+        int64_t m = mtimes_.get(d);
+        stale = m < 0 || m > self;
+      },
+      [&](std::string_view w) {
+        if (stale) return;
+        int64_t m = mtimes_.get(w);  // $(wildcard X): a dependency only when X exists
+        stale = m > self;
+      });
+  if (stale || !found) return false;
+  return same_command(saved, make_cmd(main->command));
 }
 
 void StageRunner::announce(const Target& t, const Step& s) {
@@ -186,7 +233,7 @@ bool StageRunner::run_target(const Target& t) {
     ok = false;
   }
   slots_.release();
-  mtimes_.forget(abs(t.path));
+  mtimes_.forget(t.path);
   std::lock_guard lock(stats_mutex_);
   ++stats_.ran;
   return ok;
@@ -239,16 +286,27 @@ int StageRunner::run(const Plan& plan) {
 
 }  // namespace
 
-int run_stage(Evaluator& ev, Stage stage, const BuildOptions& opts, std::counting_semaphore<>& slots,
-              BuildStats& stats) {
+namespace {
+
+int run_stage_with(Evaluator& ev, Stage stage, const BuildOptions& opts, std::counting_semaphore<>& slots,
+                   BuildStats& stats, Mtimes& mtimes) {
   Plan plan = ev.plan(stage);
-  StageRunner runner(ev, opts, slots, stats);
+  StageRunner runner(ev, opts, slots, stats, mtimes);
   return runner.run(plan);
 }
 
+}  // namespace
+
+int run_stage(Evaluator& ev, Stage stage, const BuildOptions& opts, std::counting_semaphore<>& slots,
+              BuildStats& stats) {
+  Mtimes mtimes(ev.tree().objtree);
+  return run_stage_with(ev, stage, opts, slots, stats, mtimes);
+}
+
 int build_module(Evaluator& ev, const BuildOptions& opts, std::counting_semaphore<>& slots, BuildStats& stats) {
+  Mtimes mtimes(ev.tree().objtree);
   for (Stage s : {Stage::Build, Stage::Modpost, Stage::Modfinal})
-    if (int rc = run_stage(ev, s, opts, slots, stats)) return rc;
+    if (int rc = run_stage_with(ev, s, opts, slots, stats, mtimes)) return rc;
   return 0;
 }
 

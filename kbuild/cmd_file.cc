@@ -23,10 +23,7 @@ std::string make_cmd(std::string_view command) {
   return out;
 }
 
-namespace {
-
-// The inverse of make_cmd for what make_cmd can produce.
-std::string unescape(std::string_view s) {
+std::string unescape_make_cmd(std::string_view s) {
   std::string out;
   out.reserve(s.size());
   for (size_t i = 0; i < s.size(); ++i) {
@@ -41,56 +38,6 @@ std::string unescape(std::string_view s) {
     }
   }
   return out;
-}
-
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\\')) s.remove_suffix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
-
-void add_entry(std::string_view e, std::vector<std::string>& deps, std::vector<std::string>& wildcards) {
-  e = trim(e);
-  if (e.empty()) return;
-  if (e.substr(0, 11) == "$(wildcard " && e.back() == ')') {
-    wildcards.emplace_back(trim(e.substr(11, e.size() - 12)));
-  } else {
-    deps.emplace_back(e);
-  }
-}
-
-}  // namespace
-
-void parse_cmd_file_impl(std::string_view text, std::string_view target, std::string_view prefix,
-                         CmdFile& out, std::vector<std::string>& wildcards) {
-  std::string saved_key = std::string(prefix) + std::string(target) + " := ";
-  std::string deps_key = "deps_" + std::string(target) + " := ";
-  std::string dep_line = std::string(target) + ": ";
-  bool in_deps = false;
-  size_t pos = 0;
-  while (pos < text.size()) {
-    size_t nl = text.find('\n', pos);
-    if (nl == std::string_view::npos) nl = text.size();
-    std::string_view line = text.substr(pos, nl - pos);
-    pos = nl + 1;
-    if (in_deps) {
-      add_entry(line, out.deps, wildcards);
-      in_deps = !line.empty() && line.back() == '\\';
-      continue;
-    }
-    if (line.substr(0, saved_key.size()) == saved_key) {
-      out.found = true;
-      out.saved = unescape(line.substr(saved_key.size()));
-    } else if (line.substr(0, deps_key.size()) == deps_key) {
-      std::string_view rest = line.substr(deps_key.size());
-      add_entry(rest, out.deps, wildcards);
-      in_deps = !rest.empty() && rest.back() == '\\';
-    } else if (line.substr(0, dep_line.size()) == dep_line) {
-      std::string_view rest = trim(line.substr(dep_line.size()));
-      if (rest.substr(0, 7) != "$(deps_") add_entry(rest, out.deps, wildcards);
-    }
-  }
 }
 
 bool same_command(std::string_view a, std::string_view b) {

@@ -27,6 +27,9 @@ struct CmdFile {
 template <class Exists>
 CmdFile parse_cmd_file(std::string_view text, std::string_view target, std::string_view prefix, Exists&& exists);
 
+// The inverse of make_cmd (what make's ':=' does to the stored text).
+std::string unescape_make_cmd(std::string_view stored);
+
 // make's cmd-check: the two commands have the same words.
 bool same_command(std::string_view a, std::string_view b);
 
@@ -37,20 +40,6 @@ bool same_command(std::string_view a, std::string_view b);
 template <class Dep, class Wildcard>
 bool scan_cmd_file(std::string_view text, std::string_view target, std::string_view prefix, std::string_view& saved,
                    Dep&& dep, Wildcard&& wildcard);
-
-// Implementation detail shared by the template.
-void parse_cmd_file_impl(std::string_view text, std::string_view target, std::string_view prefix,
-                         CmdFile& out, std::vector<std::string>& wildcards);
-
-template <class Exists>
-CmdFile parse_cmd_file(std::string_view text, std::string_view target, std::string_view prefix, Exists&& exists) {
-  CmdFile out;
-  std::vector<std::string> wildcards;
-  parse_cmd_file_impl(text, target, prefix, out, wildcards);
-  for (auto& w : wildcards)
-    if (exists(w)) out.deps.push_back(std::move(w));
-  return out;
-}
 
 namespace detail {
 inline std::string_view trim_entry(std::string_view s) {
@@ -103,6 +92,19 @@ bool scan_cmd_file(std::string_view text, std::string_view target, std::string_v
     }
   }
   return found;
+}
+
+template <class Exists>
+CmdFile parse_cmd_file(std::string_view text, std::string_view target, std::string_view prefix, Exists&& exists) {
+  CmdFile out;
+  std::string_view saved;
+  out.found = scan_cmd_file(
+      text, target, prefix, saved, [&](std::string_view d) { out.deps.emplace_back(d); },
+      [&](std::string_view w) {
+        if (exists(std::string(w))) out.deps.emplace_back(w);
+      });
+  if (out.found) out.saved = unescape_make_cmd(saved);
+  return out;
 }
 
 }  // namespace modforge::kbuild

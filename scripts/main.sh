@@ -80,3 +80,22 @@ echo "\$ rmmod exporter; modprobe -r -v load_pair_imp"
 "$kmod/modprobe" -r -v -d "$root" -S "$release" load_pair_imp
 echo "\$ lsmod"
 "$kmod/lsmod"
+
+# kbuild: `modforge build` builds the samples as `make -C <tree> M=<dir> modules` does, for
+# both Debian trees in one command; then a no-op rebuild, timed next to make's.
+mf=$here/build/kbuild/modforge
+kb=$out/kbuild
+rm -rf "$kb"; mkdir -p "$kb"
+cp -r "$here/samples/exporter" "$kb/"
+export MODFORGE_KBUILD_CACHE=$kb/cache
+echo "== modforge build (both Debian trees at once): samples/exporter"
+echo "\$ modforge build exporter --kernel ${tree[6.1]} --kernel ${tree[6.12]}"
+(cd "$kb" && "$mf" build exporter --kernel "${tree[6.1]}" --kernel "${tree[6.12]}")
+echo "\$ ls exporter/build-*/*.ko"
+(cd "$kb" && ls -l exporter/build-*/*.ko)
+echo "\$ modforge build exporter --kernel ${tree[$kernel]}   # in place, as make M= does"
+(cd "$kb" && "$mf" build exporter --kernel "${tree[$kernel]}")
+ms() { local t0 t1; t0=$(date +%s%N); "$@" > /dev/null 2>&1; t1=$(date +%s%N); echo $(((t1 - t0) / 1000000)); }
+ours_ms=$(ms "$mf" build "$kb/exporter" --kernel "${tree[$kernel]}")
+make_ms=$(ms make -C "${tree[$kernel]}" M="$kb/exporter" modules)
+echo "== no-op rebuild: modforge build ${ours_ms} ms, make M= ${make_ms} ms"

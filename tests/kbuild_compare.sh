@@ -40,12 +40,16 @@ export MODFORGE_KBUILD_CACHE=$work/cache
 mapfile -t lines < <(kb_module_lines "$here/kbuild-modules.txt")
 if [ -n "${KB_FULL:-}" ]; then
   source "$here/corpus/kernel-dirs.sh"
-  mapfile -t -O ${#lines[@]} lines < <(kernel_dir_lines "$work/kernel-src")
+  KB_KERNEL_DIRS=$work/kernel-src
+  mapfile -t -O ${#lines[@]} lines < <(kernel_dir_lines)
 fi
 if [ -n "${KB_ONLY:-}" ]; then
   mapfile -t lines < <(printf '%s\n' "${lines[@]}" | grep -E -- "$KB_ONLY" || true)
 fi
 [ ${#lines[@]} -gt 0 ] || { echo "FAIL: no modules"; exit 1; }
+
+# kb_copy, but the kernel directories share one copy of the prepared kernel sources
+copy_src() { case $KB_NAME in kernel:*) [ -d "$KB_DST" ] || kb_copy "$KB_SRC" "$KB_DST" ;; *) kb_copy "$KB_SRC" "$KB_DST" ;; esac; }
 
 ours_build() {  # like kb_make, for our driver: ours_build CWD TREE DIR VARS...
   local cwd=$1 tree=$2 dir=$3
@@ -75,14 +79,14 @@ for v in "${versions[@]}"; do
   declare -A make_rc=() ours_rc=()
   for l in "${lines[@]}"; do
     kb_resolve "$l" "$root" "$tree"
-    kb_copy "$KB_SRC" "$KB_DST"
+    copy_src
     kb_make --cwd "$KB_CWD" "$tree" "$KB_M" "${KB_VARS[@]}" || true
     make_rc[$KB_NAME]=$KB_RC
   done
   kb_stash "$root" make
   for l in "${lines[@]}"; do
     kb_resolve "$l" "$root" "$tree"
-    kb_copy "$KB_SRC" "$KB_DST"
+    copy_src
     ours_build "$KB_CWD" "$tree" "$KB_M" "${KB_VARS[@]}"
     ours_rc[$KB_NAME]=$KB_RC
   done

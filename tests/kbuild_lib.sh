@@ -220,6 +220,15 @@ kb_resolve() {
       done <"$KB_DKMS_MANIFEST"
       [ -n "$found" ] || { echo "kb_resolve: $pkg is not in $KB_DKMS_MANIFEST" >&2; return 1; }
       ;;
+    kernel:*)
+      # a kernel directory of the modpost corpus (tests/corpus/kernel-dirs.sh, sourced by the
+      # caller with KB_KERNEL_DIRS set to where the prepared sources go): the whole prepared
+      # tree is copied, since some sources include files of other directories by relative path
+      local d=${KB_NAME#kernel:} ver
+      case $(cat "$tree/include/config/kernel.release") in 6.1.*) ver=6.1 ;; 6.12.*) ver=6.12 ;; *) return 1 ;; esac
+      KB_SRC=$(kernel_dirs_root "$ver" "${KB_KERNEL_DIRS:?}") || return 1
+      KB_DST=$root/kernel KB_M=$root/kernel/$d KB_CWD=$root/kernel/$d
+      ;;
     *)
       KB_SRC=$kb_repo/$KB_NAME KB_DST=$root/$KB_NAME KB_M=$root/$KB_NAME KB_CWD=$root/$KB_NAME
       [ -d "$KB_SRC" ] || { echo "kb_resolve: no directory $KB_SRC" >&2; return 1; }

@@ -47,36 +47,8 @@ modules_glob=${MODFORGE_MODULES:-*}
 [ -z "${MODFORGE_DIRS:-}${MODFORGE_MODULES:-}" ] || no_pack=1
 
 # ---------------------------------------------------------------------------
-# Kernel directories.  Each is obj-m in Debian's .config for both versions and
-# builds out of tree.  Together they give: multi-object modules (usb-storage,
-# fat, vfat), exporters and importers in the same modpost run (usb-storage and
-# the ums-* drivers, fat and vfat/msdos, bcm-phy-lib and broadcom), the
-# USB_STORAGE namespace (EXPORT_SYMBOL_NS_GPL + MODULE_IMPORT_NS), device tables
-# of usb, pci, hid, i2c, of, acpi, x86cpu and mdio, module parameters,
-# MODULE_VERSION (8139too, 8139cp), and "GPL", "GPL v2" and "Dual BSD/GPL".
-kernel_dirs=(
-  drivers/usb/storage fs/fat drivers/i2c/algos lib
-  drivers/net/ethernet/realtek drivers/net/phy drivers/hwmon drivers/hid
-)
-# Directories of which only some single-file modules are built, with a
-# generated Kbuild `obj-m := <them>.o`.
-declare -A pick=(
-  [lib]="crc-itu-t crc7 crc8 libcrc32c lru_cache"
-  [drivers/net/phy]="bcm-phy-lib bcm-phy-ptp broadcom smsc marvell"
-  [drivers/hwmon]="lm75 lm90 acpi_power_meter coretemp k10temp"
-  [drivers/hid]="hid-apple hid-cherry hid-cypress"
-)
-# Other kernel files the sources include by a relative path.
-declare -A extra_files=(
-  [drivers/usb/storage]="drivers/scsi/sd.h"
-  [drivers/net/phy]="drivers/net/phy/bcm-phy-lib.h"
-  [drivers/hwmon]="drivers/hwmon/lm75.h"
-  [drivers/hid]="drivers/hid/hid-ids.h"
-)
-# Extra make arguments: r8169 is big and adds nothing the others lack.
-declare -A make_args=(
-  [drivers/net/ethernet/realtek]="CONFIG_R8169="
-)
+# The kernel directories (kernel_dirs, pick, extra_files, make_args): tests/corpus/kernel-dirs.sh.
+source "$here/kernel-dirs.sh"
 [ -z "${MODFORGE_DIRS:-}" ] || read -r -a kernel_dirs <<<"$MODFORGE_DIRS"
 # ---------------------------------------------------------------------------
 
@@ -109,41 +81,13 @@ ensure_headers() {
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "linux-headers-$kver"
 }
 
-kernel_paths() {  # the source paths a kernel directory entry needs
-  local d=$1 f
-  if [ -n "${pick[$d]:-}" ]; then for f in ${pick[$d]}; do echo "$d/$f.c"; done; else echo "$d"; fi
-  for f in ${extra_files[$d]:-}; do echo "$f"; done
-}
-
 # Prints a kernel source tree holding every needed path (fetching linux-source if needed).
 ensure_source() {
   if [ -n "$srcenv" ]; then
     [ -f "$srcenv/Makefile" ] || die "$srcenv is not a kernel source tree"
     echo "$srcenv"; return
   fi
-  local debver base deb tarball missing=() d p
-  debver=$(dpkg-query -W -f='${Version}' "linux-headers-$kver")
-  base=$cache/$srcpkg-$debver
-  mkdir -p "$base"
-  for d in "${kernel_dirs[@]}"; do
-    while read -r p; do [ -e "$base/$srcpkg/$p" ] || missing+=("$srcpkg/$p"); done < <(kernel_paths "$d")
-  done
-  if [ ${#missing[@]} -gt 0 ]; then
-    deb=$cache/${srcpkg}_${debver//:/%3a}_all.deb
-    if [ ! -f "$deb" ]; then
-      log "apt-get download $srcpkg=$debver"
-      (cd "$cache" && apt-get download -q "$srcpkg=$debver" >&2) ||
-        { $sudo apt-get update -qq; (cd "$cache" && apt-get download -q "$srcpkg=$debver" >&2); }
-      [ -f "$deb" ] || die "apt-get download did not produce $deb"
-    fi
-    tarball=$base/$srcpkg.tar.xz
-    if [ ! -f "$tarball" ]; then
-      dpkg-deb --fsys-tarfile "$deb" | tar -xf - -O "./usr/src/$srcpkg.tar.xz" > "$tarball.tmp"
-      mv "$tarball.tmp" "$tarball"
-    fi
-    tar -C "$base" -xJf "$tarball" "$srcpkg/Makefile" "${missing[@]}"
-  fi
-  echo "$base/$srcpkg"
+  MODFORGE_CACHE=$cache kernel_source "$ver" || die "could not fetch $srcpkg"
 }
 
 # Runs one external-module build with the recorder as MODPOST.
@@ -178,14 +122,7 @@ record_version() {  # $1 version
 
   for d in "${kernel_dirs[@]}"; do
     slug=${d//\//_}
-    mkdir -p "$kroot/$d"
-    if [ -n "${pick[$d]:-}" ]; then
-      for p in ${pick[$d]}; do cp -a "$src/$d/$p.c" "$kroot/$d/"; done
-      echo "obj-m := $(for p in ${pick[$d]}; do printf '%s.o ' "$p"; done)" > "$kroot/$d/Kbuild"
-    else
-      cp -a "$src/$d/." "$kroot/$d/"
-    fi
-    for p in ${extra_files[$d]:-}; do mkdir -p "$(dirname "$kroot/$p")"; cp -a "$src/$p" "$kroot/$p"; done
+    kernel_dir_prepare "$src" "$d" "$kroot"
     # shellcheck disable=SC2086
     build "kernel__$slug" "$kroot" "$kroot/$d" ${make_args[$d]:-}
   done

@@ -128,6 +128,14 @@ bool Evaluator::env_cache_valid() {
     make_env_.push_back(text.substr(pos, z - pos));
     pos = z + 1;
   }
+  // The capture ran under $(shell), whose /bin/sh resets PWD to the tree; kbuild's sub-makes
+  // (which make starts without a shell) keep the caller's, and Kbuild files read it
+  // (gost-crypto: ccflags-y := -I $(PWD)).  The caller's is part of the cache's name.
+  for (auto& e : make_env_)
+    if (e.rfind("PWD=", 0) == 0) {
+      const char* pwd = std::getenv("PWD");
+      e = std::string("PWD=") + (pwd ? pwd : "");
+    }
   // The tree's identity: every Makefile the top level read, auto.conf among them, and the
   // compiler (its path, size and time: a changed or reinstalled compiler invalidates).
   std::string top, cc;

@@ -8,7 +8,9 @@
 
 #include "core/error.h"
 #include "kbuild/build.h"
+#include "kbuild/launcher.h"
 #include "kbuild/make_eval.h"
+#include "kbuild/ninja.h"
 #include "kbuild/tree.h"
 
 namespace modforge::kbuild {
@@ -23,6 +25,7 @@ constexpr const char* kUsage =
     "\n"
     "Commands:\n"
     "  build     build the out-of-tree modules of a directory (make -C <tree> M=DIR modules)\n"
+    "  ninja     write a build.ninja that performs the same build with ninja (--launcher ccache|distcc|...)\n"
     "\n"
     "Run 'modforge <command> --help' for a command's options.\n";
 
@@ -64,6 +67,9 @@ void split_operands(const std::vector<std::string>& ops, Common& c) {
 int cmd_build(const std::vector<std::string>& args) {
   Common c;
   auto desc = common_options(c);
+  std::string launcher;
+  desc.add_options()("launcher", po::value(&launcher),
+                     "run compiles through ccache, sccache, distcc, icecc or the program at this path");
   std::vector<std::string> ops;
   po::options_description hidden;
   hidden.add_options()("operand", po::value(&ops));
@@ -88,7 +94,7 @@ int cmd_build(const std::vector<std::string>& args) {
   auto trees = find_trees(c.kernels);
   int jobs = c.jobs > 0 ? c.jobs : int(std::max(1u, std::thread::hardware_concurrency()));
   std::counting_semaphore<> slots(jobs);
-  BuildOptions opts{jobs, c.verbose};
+  BuildOptions opts{jobs, c.verbose, launcher.empty() ? "" : resolve_launcher(launcher)};
   std::string cache = default_cache_root();
   std::vector<std::future<int>> runs;
   for (auto& t : trees) {
@@ -118,6 +124,8 @@ int modforge_main(const std::vector<std::string>& args) {
     }
     std::vector<std::string> rest(args.begin() + 2, args.end());
     if (args[1] == "build") return cmd_build(rest);
+    if (args[1] == "ninja") return cmd_ninja(rest);
+    if (args[1] == "step") return cmd_step(rest);  // hidden: what build.ninja's edges run
     std::cerr << "modforge: unknown command '" << args[1] << "'\n" << kUsage;
     return 1;
   } catch (const po::error& e) {

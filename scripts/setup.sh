@@ -12,9 +12,11 @@ pkgs=(
   linux-headers-6.1.0-56-amd64 linux-headers-6.12.117+deb12-amd64
   linux-image-6.12.117+deb12-amd64
   qemu-system-x86 busybox-static kmod strace jq
+  ccache distcc
 )
 # qemu-system-x86, busybox-static, kmod: the real-kernel tests boot Debian's kernels through
-# ../shared/tools/kernel-oracle.sh; strace: the modpost corpus recorder; jq: the layout corpus script.
+# ../shared/tools/kernel-oracle.sh; strace: the modpost corpus recorder; jq: the layout corpus script;
+# ccache, distcc (distccd too): tests/kbuild_ninja.sh, modforge's --launcher.
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")

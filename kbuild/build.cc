@@ -17,6 +17,7 @@
 #include "core/error.h"
 #include "core/fd_io.h"
 #include "kbuild/cmd_file.h"
+#include "kbuild/launcher.h"
 #include "kbuild/rules.h"
 #include "kbuild/spawn.h"
 #include "kbuild/steps.h"
@@ -107,16 +108,16 @@ public:
       : ev_(ev), opts_(opts), slots_(slots), stats_(stats), rules_(rules_for(ev.tree().kernel)), mtimes_(mtimes) {}
 
   int run(const Plan& plan);
+  bool run_target(const Target& t);  // false on failure
 
 private:
   std::string abs(const std::string& p) const {
     return p.empty() || p[0] == '/' ? p : ev_.tree().objtree + "/" + p;
   }
   bool up_to_date(const Target& t);
-  bool run_target(const Target& t);  // false on failure
   bool run_step(const Target& t, const Step& s);
   void announce(const Target& t, const Step& s);
-  bool shell(const Target& t, const std::string& cmd);
+  bool shell(const Target& t, const std::string& cmd, const std::vector<std::string>* env = nullptr);
 
   Evaluator& ev_;
   const BuildOptions& opts_;
@@ -175,8 +176,8 @@ void StageRunner::announce(const Target& t, const Step& s) {
   }
 }
 
-bool StageRunner::shell(const Target& t, const std::string& cmd) {
-  auto r = run_shell("set -e; " + cmd, ev_.tree().objtree, ev_.run_env(), false);
+bool StageRunner::shell(const Target& t, const std::string& cmd, const std::vector<std::string>* env) {
+  auto r = run_shell("set -e; " + cmd, ev_.tree().objtree, env ? *env : ev_.run_env(), false);
   if (r.status != 0) {
     unlink(abs(t.path).c_str());  // kbuild's .DELETE_ON_ERROR
     write_all(2, "modforge: *** [" + t.path + "] Error " + std::to_string(r.status) + "\n");
@@ -190,7 +191,14 @@ bool StageRunner::run_step(const Target& t, const Step& s) {
   switch (s.kind) {
     case Step::Kind::Fixdep: {
       announce(t, s);
-      if (!shell(t, s.command)) return false;
+      // Through the launcher in the form it can cache; the .cmd below keeps kbuild's command.
+      auto launched = opts_.launcher.empty() ? std::nullopt : with_launcher(s.command, opts_.launcher);
+      if (launched) {
+        auto env = launcher_env(ev_.run_env());
+        if (!shell(t, *launched, &env)) return false;
+      } else if (!shell(t, s.command)) {
+        return false;
+      }
       auto r = run_program({"scripts/basic/fixdep", s.depfile, t.path, make_cmd(s.command)}, ev_.tree().objtree,
                            &ev_.run_env(), true);
       if (r.status != 0) return shell(t, "false");
@@ -297,17 +305,24 @@ int run_stage_with(Evaluator& ev, Stage stage, const BuildOptions& opts, std::co
 
 }  // namespace
 
-int run_stage(Evaluator& ev, Stage stage, const BuildOptions& opts, std::counting_semaphore<>& slots,
-              BuildStats& stats) {
-  Mtimes mtimes(ev.tree().objtree);
-  return run_stage_with(ev, stage, opts, slots, stats, mtimes);
-}
-
 int build_module(Evaluator& ev, const BuildOptions& opts, std::counting_semaphore<>& slots, BuildStats& stats) {
   Mtimes mtimes(ev.tree().objtree);
   for (Stage s : {Stage::Build, Stage::Modpost, Stage::Modfinal})
     if (int rc = run_stage_with(ev, s, opts, slots, stats, mtimes)) return rc;
   return 0;
+}
+
+int build_stage(Evaluator& ev, Stage stage, const BuildOptions& opts, std::counting_semaphore<>& slots,
+                BuildStats& stats) {
+  Mtimes mtimes(ev.tree().objtree);
+  return run_stage_with(ev, stage, opts, slots, stats, mtimes);
+}
+
+int build_target(Evaluator& ev, const Target& target, const BuildOptions& opts, std::counting_semaphore<>& slots,
+                 BuildStats& stats) {
+  Mtimes mtimes(ev.tree().objtree);
+  StageRunner runner(ev, opts, slots, stats, mtimes);
+  return runner.run_target(target) ? 0 : 2;
 }
 
 }  // namespace modforge::kbuild

@@ -15,6 +15,7 @@ namespace modforge::kbuild {
 struct BuildOptions {
   int jobs = 1;
   bool verbose = false;  // print every command as V=1 does
+  std::string launcher;  // compiles go through it (launcher.h); empty: none
 };
 
 struct BuildStats {
@@ -28,8 +29,14 @@ class Output;  // serialises progress lines between threads
 // `slots` bounds the commands running at once over every tree built together.
 int build_module(Evaluator& ev, const BuildOptions& opts, std::counting_semaphore<>& slots, BuildStats& stats);
 
-// Runs one stage's plan.
-int run_stage(Evaluator& ev, Stage stage, const BuildOptions& opts, std::counting_semaphore<>& slots,
-              BuildStats& stats);
+// One stage of build_module.
+int build_stage(Evaluator& ev, Stage stage, const BuildOptions& opts, std::counting_semaphore<>& slots,
+                BuildStats& stats);
+
+// One target of `plan` (a stage's), run exactly as build_stage runs it: its steps when it is
+// out of date.  For callers that order the targets themselves (`modforge step`, which the
+// edges of `modforge ninja` run).
+int build_target(Evaluator& ev, const Target& target, const BuildOptions& opts, std::counting_semaphore<>& slots,
+                 BuildStats& stats);
 
 }  // namespace modforge::kbuild

@@ -8,10 +8,12 @@
 
 #include "core/error.h"
 #include "kbuild/build.h"
+#include "kbuild/launcher.h"
 #include "kbuild/make_eval.h"
 #include "kbuild/mirror.h"
 #include "kbuild/spawn.h"
 #include "kbuild/steps.h"
+#include "kbuild/ninja.h"
 #include "kbuild/tree.h"
 
 namespace modforge::kbuild {
@@ -28,6 +30,7 @@ constexpr const char* kUsage =
     "  build     build the out-of-tree modules of a directory (make -C <tree> M=DIR modules)\n"
     "  clean     remove what a build wrote (make -C <tree> M=DIR clean)\n"
     "  install   install the built modules, then depmod (make -C <tree> M=DIR modules_install)\n"
+    "  ninja     write a build.ninja that performs the same build with ninja (--launcher ccache|distcc|...)\n"
     "\n"
     "Run 'modforge <command> --help' for a command's options.\n";
 
@@ -36,6 +39,7 @@ struct Common {
   std::string dir = ".";
   std::vector<std::string> vars;
   std::string build_dir;
+  std::string launcher;
   int jobs = 0;
   bool verbose = false;
 };
@@ -81,8 +85,12 @@ std::string output_dir(const Common& c, const std::string& dir, const Tree& t, s
 }
 
 // Parses a subcommand's options and operands; false when --help was printed.
-bool parse_common(const std::vector<std::string>& args, Common& c, const char* usage) {
+bool parse_common(const std::vector<std::string>& args, Common& c, const char* usage, bool launcher = false) {
   auto desc = common_options(c);
+  if (launcher)
+    desc.add_options()("launcher", po::value(&c.launcher),
+                       "run each compile through this launcher (ccache, sccache, distcc, icecc or a path); "
+                       "kbuild's -Wp,-MMD becomes -MMD -MF, the .cmd files keep kbuild's command");
   std::vector<std::string> ops;
   po::options_description hidden;
   hidden.add_options()("operand", po::value(&ops));
@@ -154,7 +162,7 @@ int cmd_install(const std::vector<std::string>& args) {
     std::string out = output_dir(c, dir, t, trees.size());
     Evaluator ev(t, out, c.vars, default_cache_root());
     BuildStats stats;
-    int r = run_stage(ev, Stage::Modinst, opts, slots, stats);
+    int r = build_stage(ev, Stage::Modinst, opts, slots, stats);
     if (r == 0) r = run_depmod(ev, c.verbose);
     rc = std::max(rc, r);
   }
@@ -166,13 +174,14 @@ int cmd_build(const std::vector<std::string>& args) {
   if (!parse_common(args, c,
                     "Usage: modforge build [DIR] [VAR=VALUE ...] [options]\n"
                     "Builds the modules of DIR (default: the current directory) as\n"
-                    "`make -C <tree> M=DIR VAR=VALUE ... modules` does, with identical outputs.\n"))
+                    "`make -C <tree> M=DIR VAR=VALUE ... modules` does, with identical outputs.\n",
+                    true))
     return 0;
   fs::path dir = canonical_dir(c.dir);
   auto trees = find_trees(c.kernels);
   int jobs = c.jobs > 0 ? c.jobs : int(std::max(1u, std::thread::hardware_concurrency()));
   std::counting_semaphore<> slots(jobs);
-  BuildOptions opts{jobs, c.verbose};
+  BuildOptions opts{jobs, c.verbose, c.launcher.empty() ? "" : resolve_launcher(c.launcher)};
   std::string cache = default_cache_root();
   std::vector<std::string> out_dirs;
   for (auto& t : trees) out_dirs.push_back(output_dir(c, dir.string(), t, trees.size()));
@@ -215,6 +224,8 @@ int modforge_main(const std::vector<std::string>& args) {
     if (args[1] == "build") return cmd_build(rest);
     if (args[1] == "clean") return cmd_clean(rest);
     if (args[1] == "install") return cmd_install(rest);
+    if (args[1] == "ninja") return cmd_ninja(rest);
+    if (args[1] == "step") return cmd_step(rest);  // hidden: what build.ninja's edges run
     std::cerr << "modforge: unknown command '" << args[1] << "'\n" << kUsage;
     return 1;
   } catch (const po::error& e) {

@@ -1,6 +1,8 @@
 #include "kbuild/make_eval.h"
 
 #include <cstdlib>
+#include <map>
+#include <set>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -78,6 +80,45 @@ std::string stage_makefile(Stage s) {
   return "";
 }
 
+std::vector<std::string> split_nul(const std::string& text) {
+  std::vector<std::string> out;
+  size_t pos = 0;
+  while (pos < text.size()) {
+    size_t z = text.find('\0', pos);
+    if (z == std::string::npos) z = text.size();
+    out.push_back(text.substr(pos, z - pos));
+    pos = z + 1;
+  }
+  return out;
+}
+
+std::string env_name(const std::string& e) { return e.substr(0, e.find('=')); }
+
+// The caller's environment as make gets it (make's own recursion variables dropped).
+std::vector<std::string> caller_env() {
+  std::vector<std::string> env;
+  for (char** e = environ; *e; ++e) {
+    std::string_view s(*e);
+    if (s.rfind("MAKEFLAGS=", 0) == 0 || s.rfind("MAKELEVEL=", 0) == 0 || s.rfind("MFLAGS=", 0) == 0 ||
+        s.rfind("MAKEFILES=", 0) == 0 || s.rfind("MODFORGE_ENV_OUT=", 0) == 0)
+      continue;
+    env.emplace_back(s);
+  }
+  return env;
+}
+
+// Variables of the caller's environment that change what kbuild computes (make reads the
+// environment as variables): part of the tree's key, so that a change re-runs the top level.
+bool kbuild_reads(const std::string& name) {
+  static const char* const exact[] = {"ARCH", "SUBARCH", "CROSS_COMPILE", "LLVM", "LLVM_IAS", "KCFLAGS",
+                                      "KCPPFLAGS", "KAFLAGS", "KRUSTFLAGS", "KERNELRELEASE", "CC", "LD", "AR",
+                                      "NM", "OBJCOPY", "OBJDUMP", "STRIP", "HOSTCC", "HOSTCXX", "PATH", "O", "W",
+                                      "C", "V"};
+  for (auto* e : exact)
+    if (name == e) return true;
+  return name.rfind("KBUILD_", 0) == 0 || name.rfind("CONFIG_", 0) == 0 || name.rfind("INSTALL_", 0) == 0;
+}
+
 }  // namespace
 
 std::string default_cache_root() {
@@ -117,25 +158,41 @@ const std::string& Evaluator::env_value(const std::string& name) {
 }
 
 bool Evaluator::env_cache_valid() {
-  std::string text, key;
-  if (!read_file(cache_dir_ + "/env", text)) return false;
+  std::string text, user_text, key;
+  if (!read_file(cache_dir_ + "/env", text) || !read_file(cache_dir_ + "/env.user", user_text)) return false;
   read_file(cache_dir_ + "/env.key", key);
-  make_env_.clear();
-  size_t pos = 0;
-  while (pos < text.size()) {
-    size_t z = text.find('\0', pos);
-    if (z == std::string::npos) z = text.size();
-    make_env_.push_back(text.substr(pos, z - pos));
-    pos = z + 1;
+  // kbuild's sub-makes get the caller's environment plus what the top-level Makefile
+  // exported (and minus what it unexported).  That difference is kept; the rest is taken
+  // from the caller now, so that PATH, TMPDIR, CCACHE_DIR ... are the current ones.
+  auto captured = split_nul(text);
+  std::map<std::string, std::string> user;
+  for (auto& e : split_nul(user_text)) user[env_name(e)] = e;
+  std::map<std::string, std::string> delta;  // name -> entry, or "" to drop
+  std::set<std::string> seen;
+  for (auto& e : captured) {
+    std::string n = env_name(e);
+    seen.insert(n);
+    // The capture ran under $(shell), whose /bin/sh resets PWD (and its own variables);
+    // kbuild's sub-makes, which make starts without a shell, keep the caller's PWD, and
+    // Kbuild files read it (gost-crypto: ccflags-y := -I $(PWD)).
+    if (n == "PWD" || n == "OLDPWD" || n == "SHLVL" || n == "_") continue;
+    if (auto it = user.find(n); it == user.end() || it->second != e) delta[n] = e;
   }
-  // The capture ran under $(shell), whose /bin/sh resets PWD to the tree; kbuild's sub-makes
-  // (which make starts without a shell) keep the caller's, and Kbuild files read it
-  // (gost-crypto: ccflags-y := -I $(PWD)).  The caller's is part of the cache's name.
-  for (auto& e : make_env_)
-    if (e.rfind("PWD=", 0) == 0) {
-      const char* pwd = std::getenv("PWD");
-      e = std::string("PWD=") + (pwd ? pwd : "");
+  for (auto& [n, e] : user)
+    if (!seen.count(n) && n != "PWD" && n != "OLDPWD" && n != "SHLVL" && n != "_") delta[n] = "";
+  make_env_.clear();
+  std::set<std::string> done;
+  for (auto& e : caller_env()) {
+    std::string n = env_name(e);
+    if (auto it = delta.find(n); it != delta.end()) {
+      if (!it->second.empty()) make_env_.push_back(it->second);
+      done.insert(n);
+    } else {
+      make_env_.push_back(e);
     }
+  }
+  for (auto& [n, e] : delta)
+    if (!done.count(n) && !e.empty()) make_env_.push_back(e);
   // The tree's identity: every Makefile the top level read, auto.conf among them, and the
   // compiler (its path, size and time: a changed or reinstalled compiler invalidates).
   std::string top, cc;
@@ -147,6 +204,8 @@ bool Evaluator::env_cache_valid() {
   KeyHasher h;
   h.add(kEvalMk);
   for (auto& v : vars_) h.add(v);
+  for (auto& e : caller_env())
+    if (kbuild_reads(env_name(e))) h.add(e);
   for (auto& f : split_words(top))
     if (!ends_with(f, ".mk") || f.find("/kbuild/eval-") == std::string::npos) h.add_file(tree_.objtree, f);
   auto cc_words = split_words(cc);
@@ -181,14 +240,10 @@ void Evaluator::learn_env() {
   std::vector<std::string> argv = {"make", "-n", "-B", "-s", "-C", tree_.objtree, "M=" + module_dir_};
   for (auto& v : vars_) argv.push_back(v);
   argv.push_back("modules");
-  std::vector<std::string> env;
-  for (char** e = environ; *e; ++e) {
-    std::string_view s(*e);
-    if (s.rfind("MAKEFLAGS=", 0) == 0 || s.rfind("MAKELEVEL=", 0) == 0 || s.rfind("MFLAGS=", 0) == 0 ||
-        s.rfind("MAKEFILES=", 0) == 0)
-      continue;
-    env.emplace_back(s);
-  }
+  std::vector<std::string> env = caller_env();
+  std::string user;
+  for (auto& e : env) user += e + '\0';
+  write_file_atomic(cache_dir_ + "/env.user", user);
   env.push_back("MAKEFILES=" + eval_mk_);
   env.push_back("MODFORGE_ENV_OUT=" + env_out);
   // Its standard error (the expected stop at modpost) is kept for when it fails earlier.

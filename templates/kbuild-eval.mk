@@ -24,9 +24,13 @@ override gen_symversions = $(call mf-rec,symver,$(1),$(subst | $(mf-genksyms),,$
 ifeq ($(obj),)
 export MODFORGE_TOP_MAKEFILES = $(MAKEFILE_LIST)
 endif
-# The environment kbuild's sub-makes run in, to rerun one stage without the top level.
+# The environment kbuild's sub-makes run in, to rerun one stage without the top level:
+# the module directory's own Makefile.build (a subdirectory's gets what the module's
+# Kbuild exported and appended: ovpn-dco's NOSTDINC_FLAGS +=).
 ifdef MODFORGE_ENV_OUT
+ifeq ($(obj),$(KBUILD_EXTMOD))
 ifneq ($(obj),)
 $(shell env -0 > $(MODFORGE_ENV_OUT))
+endif
 endif
 endif

@@ -67,8 +67,8 @@ snapshot() { (cd "$1" && find . -type f ! -name '*.make.*' ! -name '*.ours.*' -p
 # only_btf OUT: kb_compare's report lists nothing but .ko files identical without .BTF.
 only_btf() { ! grep -v 'without .BTF: identical' <<<"$1" | grep -q '^\(differs\|only-in\)'; }
 
-# the failing tool's own first error (the compiler's "error:", modpost's "ERROR:"), not make's
-first_error() { grep -m1 -i -E 'error:' "$1" || true; }
+# the failing tool's own first error (the compiler's "error:", modpost's "ERROR:" or "FATAL:"), not make's
+first_error() { grep -m1 -i -E 'error:|fatal:' "$1" || true; }
 
 fail=0
 summary=()

@@ -144,17 +144,12 @@ Evaluator::Evaluator(Tree tree, std::string module_dir, std::vector<std::string>
   if (access(eval_mk_.c_str(), R_OK) != 0) write_file_atomic(eval_mk_, kEvalMk);
 }
 
-const std::string& Evaluator::env_value(const std::string& name) {
-  static const std::string empty;
+std::string Evaluator::env_value(const std::string& name) {
   load_env();
   std::string prefix = name + "=";
   for (auto& e : make_env_)
-    if (e.compare(0, prefix.size(), prefix) == 0) {
-      thread_local std::string v;
-      v = e.substr(prefix.size());
-      return v;
-    }
-  return empty;
+    if (e.compare(0, prefix.size(), prefix) == 0) return e.substr(prefix.size());
+  return {};
 }
 
 bool Evaluator::env_cache_valid() {

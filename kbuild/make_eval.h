@@ -27,7 +27,8 @@ public:
   const std::vector<std::string>& run_env();
   const Tree& tree() const { return tree_; }
   const std::string& module_dir() const { return module_dir_; }
-  const std::string& env_value(const std::string& name);
+  // A variable of kbuild's environment (srctree, KERNELRELEASE, MODLIB ...); empty if unset.
+  std::string env_value(const std::string& name);
 
 private:
   void load_env();          // from the cache, or by running the top-level Makefile once

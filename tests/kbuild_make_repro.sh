@@ -94,7 +94,7 @@ for v in "${versions[@]}"; do
     fi
     printf '%-45s %3d .ko  %s\n' "$KB_NAME" "$kos" "$status"
     unl=$(kb_unlisted "$KB_SRC" "$a")
-    if [ -n "$unl" ]; then echo "FAIL $v $KB_NAME: files kb_outputs does not list:" $unl; fail=1; fi
+    if [ -n "$unl" ]; then echo "FAIL $v $KB_NAME: files kb_outputs does not list: ${unl//$'\n'/ }"; fail=1; fi
     if ! cmpout=$(kb_compare "$a" "$b"); then
       ndiff=$((ndiff + 1))
       printf '%s\n' "$cmpout" | sed 's/^/    /'

@@ -38,7 +38,8 @@ kb_stash() {
 # its MAKE line from the package's build dir). Its stdout, stderr and exit code go to
 # DIR.make.out, DIR.make.err, DIR.make.rc (beside DIR, outside the outputs; they move with the
 # root), named in $KB_OUT $KB_ERR $KB_RC_FILE; $KB_RC holds the exit code, which is also the
-# return value.
+# return value. A MAKEFLAGS/MAKELEVEL from a make that runs the test is dropped: its jobserver
+# and variables are not part of the build.
 kb_make() {
   local cwd=
   if [ "$1" = --cwd ]; then cwd=$2; shift 2; fi
@@ -46,7 +47,7 @@ kb_make() {
   shift 2
   KB_OUT=$dir.make.out KB_ERR=$dir.make.err KB_RC_FILE=$dir.make.rc
   KB_RC=0
-  (cd "${cwd:-$dir}" && exec nice make -C "$tree" M="$dir" "$@" -j"${KB_JOBS:-2}" modules) \
+  (cd "${cwd:-$dir}" && exec env -u MAKEFLAGS -u MAKELEVEL -u MFLAGS nice make -C "$tree" M="$dir" "$@" -j"${KB_JOBS:-2}" modules) \
     >"$KB_OUT" 2>"$KB_ERR" || KB_RC=$?
   echo "$KB_RC" >"$KB_RC_FILE"
   return "$KB_RC"
@@ -129,7 +130,7 @@ kb_same_without_btf() {
 # of this file) byte for byte. Prints one line per difference:
 #   only-in-a FILE | only-in-b FILE | differs FILE [sections: ...] [without .BTF: identical|differs]
 # (the section list for ELF files, the .BTF check for .ko files that have a .BTF section), then,
-# for a differing text file, the first lines of its diff indented. Returns 1 when anything
+# for a differing text file, the first lines of its word-by-word diff, indented. Returns 1 when anything
 # differs, 0 when every output is identical.
 kb_compare() {
   local a=$1 b=$2 r=0 f line
@@ -154,7 +155,9 @@ kb_compare() {
       echo "$line"
     else
       echo "$line"
-      diff "$a/$f" "$b/$f" 2>&1 | head -n 6 | sed 's/^/    /' || true
+      # Word by word: a .cmd file is one long command line.
+      diff <(tr ' ' '\n' <"$a/$f") <(tr ' ' '\n' <"$b/$f") 2>&1 | head -n 6 | cut -c1-200 |
+        sed 's/^/    /' || true
     fi
   done < <(kb_outputs "$a")
   return $r

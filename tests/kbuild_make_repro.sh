@@ -53,6 +53,11 @@ build_all() {
   done
 }
 
+# first_error STDERR_FILE: the compiler's or modpost's first error line, else make's.
+first_error() {
+  grep -m1 -E 'error:|ERROR:|FATAL:' "$1" || grep -m1 -F '***' "$1" || head -n1 "$1"
+}
+
 fail=0
 for v in "${versions[@]}"; do
   tree=${trees[$v]:-}
@@ -78,16 +83,18 @@ for v in "${versions[@]}"; do
     if [ "$rca" != 0 ]; then
       nfail=$((nfail + 1))
       # The compiler's or modpost's first error, else make's.
-      err=$(grep -m1 -E 'error:|ERROR:' "$root.a/$mrel.make.err" || grep -m1 -F '***' "$root.a/$mrel.make.err" ||
-        head -n1 "$root.a/$mrel.make.err")
+      err=$(first_error "$root.a/$mrel.make.err")
       status="make exit $rca: ${err//"$root/"/}"
+      # Under -j, another job may fail first: say so (not a failure of this test).
+      errb=$(first_error "$root.b/$mrel.make.err")
+      [ "$errb" = "$err" ] || status+=" (second run: ${errb//"$root/"/})"
     fi
     if [ "$rca" != "$rcb" ]; then
       echo "FAIL $v $KB_NAME: exit codes differ between the runs: $rca, $rcb"; fail=1
     fi
     printf '%-45s %3d .ko  %s\n' "$KB_NAME" "$kos" "$status"
     unl=$(kb_unlisted "$KB_SRC" "$a")
-    if [ -n "$unl" ]; then echo "FAIL $v $KB_NAME: files kb_outputs does not list:" $unl; fail=1; fi
+    if [ -n "$unl" ]; then echo "FAIL $v $KB_NAME: files kb_outputs does not list: ${unl//$'\n'/ }"; fail=1; fi
     if ! cmpout=$(kb_compare "$a" "$b"); then
       ndiff=$((ndiff + 1))
       printf '%s\n' "$cmpout" | sed 's/^/    /'

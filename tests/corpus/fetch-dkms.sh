@@ -111,7 +111,7 @@ chmod +x "$tmp/bin/make"
 # split_makeflags STRING: the command-line variables in a MAKEFLAGS value (after " -- ", split
 # at unescaped spaces, make's backslash escapes undone), one per line.
 split_makeflags() {
-  local s=$1 out= c i esc=
+  local s=$1 out='' c='' i=0 esc=''
   case $s in
     *' -- '*) s=${s#*' -- '} ;;
     '-- '*) s=${s#'-- '} ;;

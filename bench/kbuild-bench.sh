@@ -25,10 +25,11 @@
 # the objects' debug info holds the source path, so only then can the bytes be equal.  Ours'
 # plan cache is $tmp/kcache (MODFORGE_KBUILD_CACHE), filled by the cold run and kept for the
 # rest: the temporary paths in its keys would only litter ~/.cache.
-# Runs go through bench/measure.c: wall time fork..wait4; user+sys and ru_maxrss as wait4()
+# Runs go through bench/measure.c: wall time fork..wait4; CPU (user+sys) and ru_maxrss as wait4()
 # reports them, which cover the process and every descendant it waited for (for make: make,
 # its sub-makes, gcc, ld, ...; for ours: the driver and the commands it spawns).  So peak RSS is
 # the largest single process of the tree (cc1, usually), not the sum of those alive at once.
+# Medians over the rounds; peak RSS is the largest of the rounds.
 # Targets: noop < 20 ms and <= 1/50 of make; src <= 0.5; clean <= 0.8; two <= 0.6 (hdr: none).
 # Exit: 0 identical and targets met, 1 an output differed or a build failed, 2 identical but a
 # target missed, 3 setup error.
@@ -205,13 +206,15 @@ rc=0 btf_only=0
 median() { sort -n | awk '{a[NR]=$1} END {print (NR%2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'; }
 # record TAG MOD TREE CASE TARGET: the medians of TAG into results.tsv and a line on stdout.
 record() {
-  local tag=$1 o m orss mrss n
+  local tag=$1 o m orss mrss n oc mc
   o=$(awk '{print $1/1e9}' "$tmp/t/$tag.ours" | median)
   m=$(awk '{print $1/1e9}' "$tmp/t/$tag.make" | median)
   orss=$(awk '{print $4}' "$tmp/t/$tag.ours" | sort -n | tail -1)
   mrss=$(awk '{print $4}' "$tmp/t/$tag.make" | sort -n | tail -1)
   n=$(wc -l <"$tmp/t/$tag.ours")
-  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$2" "$3" "$4" "$n" "$o" "$m" "$orss" "$mrss" "$5" >>"$tmp/results.tsv"
+  oc=$(awk '{print ($2+$3)/1e6}' "$tmp/t/$tag.ours" | median)
+  mc=$(awk '{print ($2+$3)/1e6}' "$tmp/t/$tag.make" | median)
+  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$2" "$3" "$4" "$n" "$o" "$m" "$orss" "$mrss" "$5" "$oc" "$mc" >>"$tmp/results.tsv"
   printf '  %-5s ours %s s, make %s s (rounds: ours %s; make %s)\n' "$4" "$o" "$m" \
     "$(awk '{printf "%s%.3f", (NR > 1 ? " " : ""), $1/1e9}' "$tmp/t/$tag.ours")" \
     "$(awk '{printf "%s%.3f", (NR > 1 ? " " : ""), $1/1e9}' "$tmp/t/$tag.make")"
@@ -319,10 +322,10 @@ echo "load after: $(cut -d' ' -f1-3 /proc/loadavg), $((SECONDS - start)) s"
 
 # --- the table -----------------------------------------------------------------------------------
 echo
-echo "| module | tree | case | rounds | ours s | make s | ours/make | target | met | ours peak RSS | make peak RSS |"
-echo "|---|---|---|---:|---:|---:|---:|---|---|---:|---:|"
+echo "| module | tree | case | rounds | ours s | make s | ours/make | target | met | CPU ours s | CPU make s | peak RSS ours | peak RSS make |"
+echo "|---|---|---|---:|---:|---:|---:|---|---|---:|---:|---:|---:|"
 miss=0
-while IFS=$'\t' read -r mod v c n o m orss mrss target; do
+while IFS=$'\t' read -r mod v c n o m orss mrss target oc mc; do
   name=$mod; [ "$mod" = corpus ] && name=$corpus_name
   read -r ratio tdesc met < <(awk -v o="$o" -v m="$m" -v t="$target" 'BEGIN {
     r = o / m
@@ -331,8 +334,8 @@ while IFS=$'\t' read -r mod v c n o m orss mrss target; do
     else { d = "<=" t; ok = (r <= t) }
     printf "%.3f %s %s\n", r, d, ok < 0 ? "-" : ok ? "yes" : "NO" }')
   [ "$met" = NO ] && miss=1
-  printf '| %s | %s | %s | %s | %.3f | %.3f | %s | %s | %s | %d MB | %d MB |\n' "$name" "$v" "$c" "$n" "$o" "$m" \
-    "$ratio" "$tdesc" "$met" $((orss / 1024)) $((mrss / 1024))
+  printf '| %s | %s | %s | %s | %.3f | %.3f | %s | %s | %s | %.3f | %.3f | %d MB | %d MB |\n' "$name" "$v" "$c" "$n" \
+    "$o" "$m" "$ratio" "$tdesc" "$met" "$oc" "$mc" $((orss / 1024)) $((mrss / 1024))
 done <"$tmp/results.tsv"
 if [ $rc = 0 ] && [ $miss = 1 ]; then rc=2; fi
 exit $rc

@@ -46,7 +46,7 @@ while [ $# -gt 0 ]; do
     --modules) modules=$2; shift 2 ;;
     --trees) trees=$2; shift 2 ;;
     --keep) keep=1; shift ;;
-    -h|--help) sed -n '2,39p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,35p' "$0"; exit 0 ;;
     *) echo "kbuild-bench: unknown argument $1" >&2; exit 3 ;;
   esac
 done

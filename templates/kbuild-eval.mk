@@ -13,10 +13,13 @@ mf-quiet = $(call mf-rec,quiet,$(1),$(quiet_cmd_$(1)))
 override cmd = $(mf-files)$(if $(cmd_$(1)),$(call mf-rec,cmd,$(1),$(cmd_$(1)))$(mf-quiet))
 override cmd_and_savecmd = $(mf-files)$(call mf-rec,savecmd,$(1),$(cmd_$(1)))$(mf-quiet)
 override cmd_and_fixdep = $(mf-files)$(call mf-rec,fixdep,$(1),$(cmd_$(1)))$(call mf-rec,depfile,,$(depfile))$(mf-quiet)
-override if_changed = $(call mf-rec,prereqs,,$(filter-out FORCE,$^))$(cmd_and_savecmd)
-override if_changed_dep = $(call mf-rec,prereqs,,$(filter-out FORCE,$^))$(cmd_and_fixdep)
-override if_changed_rule = $(call mf-rec,prereqs,,$(filter-out FORCE,$^))$(rule_$(1))
-override if_changed_except = $(call mf-rec,prereqs,,$(filter-out FORCE $(2),$^))$(cmd_and_savecmd)
+# The rule's own prerequisites: not what an existing .cmd file adds (deps_<target>, which the
+# driver reads from the .cmd file itself), except the source ($<).
+mf-prereqs = $(call mf-rec,prereqs,,$(filter-out FORCE $(1) $(filter-out $<,$(deps_$@)),$^))
+override if_changed = $(mf-prereqs)$(cmd_and_savecmd)
+override if_changed_dep = $(mf-prereqs)$(cmd_and_fixdep)
+override if_changed_rule = $(mf-prereqs)$(rule_$(1))
+override if_changed_except = $(call mf-prereqs,$(2))$(cmd_and_savecmd)
 # genksyms runs in-process: the preprocessor command and genksyms' arguments, apart.
 mf-genksyms = $(call genksyms,$(KBUILD_SYMTYPES),$(@:.o=.symtypes))
 override gen_symversions = $(call mf-rec,symver,$(1),$(subst | $(mf-genksyms),,$(call cmd_gensymtypes_$(1),$(KBUILD_SYMTYPES),$(@:.o=.symtypes))))$(call mf-rec,genksyms,$(1),$(mf-genksyms))

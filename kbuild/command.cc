@@ -8,6 +8,7 @@
 
 #include "core/error.h"
 #include "kbuild/build.h"
+#include "kbuild/compdb.h"
 #include "kbuild/make_eval.h"
 #include "kbuild/tree.h"
 
@@ -23,6 +24,7 @@ constexpr const char* kUsage =
     "\n"
     "Commands:\n"
     "  build     build the out-of-tree modules of a directory (make -C <tree> M=DIR modules)\n"
+    "  compdb    write the directory's compile_commands.json (clangd, clang-tidy)\n"
     "\n"
     "Run 'modforge <command> --help' for a command's options.\n";
 
@@ -91,12 +93,15 @@ int cmd_build(const std::vector<std::string>& args) {
   BuildOptions opts{jobs, c.verbose};
   std::string cache = default_cache_root();
   std::vector<std::future<int>> runs;
-  for (auto& t : trees) {
-    runs.push_back(std::async(std::launch::async, [&, t] {
-      Evaluator ev(t, dir.string(), c.vars, cache);
+  for (size_t i = 0; i < trees.size(); ++i) {
+    runs.push_back(std::async(std::launch::async, [&, i] {
+      Evaluator ev(trees[i], dir.string(), c.vars, cache);
       BuildStats stats;
       try {
-        return build_module(ev, opts, slots, stats);
+        int rc = build_module(ev, opts, slots, stats);
+        // Every build leaves compile_commands.json (the first tree's).
+        if (rc == 0 && i == 0) write_compdb(ev, {(dir / "compile_commands.json").string(), false}, nullptr);
+        return rc;
       } catch (const Error& e) {
         std::cerr << "modforge: " << e.what() << "\n";
         return e.exit_code();
@@ -106,6 +111,49 @@ int cmd_build(const std::vector<std::string>& args) {
   int rc = 0;
   for (auto& r : runs) rc = std::max(rc, r.get());
   return rc;
+}
+
+int cmd_compdb(const std::vector<std::string>& args) {
+  Common c;
+  auto desc = common_options(c);
+  bool clang = false;
+  std::string output;
+  desc.add_options()
+      ("clang", po::bool_switch(&clang), "leave out the GCC options clang rejects (for clangd and clang-tidy)")
+      ("output,o", po::value(&output), "the file to write (default: DIR/compile_commands.json)");
+  std::vector<std::string> ops;
+  po::options_description hidden;
+  hidden.add_options()("operand", po::value(&ops));
+  po::options_description all;
+  all.add(desc).add(hidden);
+  po::positional_options_description pos;
+  pos.add("operand", -1);
+  po::variables_map vm;
+  po::store(po::command_line_parser(args).options(all).positional(pos).run(), vm);
+  po::notify(vm);
+  if (vm.count("help")) {
+    std::cout << "Usage: modforge compdb [DIR] [VAR=VALUE ...] [options]\n"
+                 "Writes the compile_commands.json of DIR (default: the current directory):\n"
+                 "one entry per object kbuild compiles, <module>.mod.c included, with the\n"
+                 "command `make -C <tree> M=DIR VAR=VALUE ... modules` runs, in the tree.\n"
+                 "The <module>.mod.c files come from a build: when DIR has not been built\n"
+                 "(or its modules changed since), it is built first, as `modforge build` does.\n"
+                 "With several --kernel trees, the first one's commands.\n\n"
+              << desc;
+    return 0;
+  }
+  split_operands(ops, c);
+  std::error_code ec;
+  fs::path dir = fs::canonical(c.dir, ec);
+  if (ec) throw Error(c.dir + ": " + ec.message());
+  auto trees = find_trees(c.kernels);
+  int jobs = c.jobs > 0 ? c.jobs : int(std::max(1u, std::thread::hardware_concurrency()));
+  std::counting_semaphore<> slots(jobs);
+  BuildOptions opts{jobs, c.verbose};
+  Evaluator ev(trees.front(), dir.string(), c.vars, default_cache_root());
+  BuildStats stats;
+  CompdbOptions co{output.empty() ? (dir / "compile_commands.json").string() : output, clang};
+  return write_compdb(ev, co, [&] { return build_module(ev, opts, slots, stats); });
 }
 
 }  // namespace
@@ -118,6 +166,7 @@ int modforge_main(const std::vector<std::string>& args) {
     }
     std::vector<std::string> rest(args.begin() + 2, args.end());
     if (args[1] == "build") return cmd_build(rest);
+    if (args[1] == "compdb") return cmd_compdb(rest);
     std::cerr << "modforge: unknown command '" << args[1] << "'\n" << kUsage;
     return 1;
   } catch (const po::error& e) {

@@ -11,10 +11,11 @@ pkgs=(
   xz-utils python3 bc bison flex libelf-dev
   linux-headers-6.1.0-56-amd64 linux-headers-6.12.117+deb12-amd64
   linux-image-6.12.117+deb12-amd64
-  qemu-system-x86 busybox-static kmod strace jq
+  qemu-system-x86 busybox-static kmod strace jq clangd-14
 )
 # qemu-system-x86, busybox-static, kmod: the real-kernel tests boot Debian's kernels through
 # ../shared/tools/kernel-oracle.sh; strace: the modpost corpus recorder; jq: the layout corpus script.
+# clangd-14: tests/kbuild_compdb.sh checks modforge compdb's compile_commands.json with it.
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")

@@ -155,7 +155,7 @@ for k in "${versions[@]}"; do
     removed=$((removed + r))
     # Each source once (.module-common.c is in every 6.12 module), with its module's database.
     while read -r f; do
-      grep -qxF "$f" "$work/$k.sources" || printf '%s\t%s\n' "$f" "$d.clang" >>"$work/$k.sources"
+      cut -f1 "$work/$k.sources" | grep -qxF "$f" || printf '%s\t%s\n' "$f" "$d.clang" >>"$work/$k.sources"
     done <"$d/compile_commands.json.sources"
   done
 

@@ -8,9 +8,11 @@
 
 #include "core/error.h"
 #include "kbuild/build.h"
+#include "kbuild/compdb.h"
 #include "kbuild/launcher.h"
 #include "kbuild/make_eval.h"
 #include "kbuild/mirror.h"
+#include "kbuild/options.h"
 #include "kbuild/spawn.h"
 #include "kbuild/steps.h"
 #include "kbuild/ninja.h"
@@ -30,91 +32,10 @@ constexpr const char* kUsage =
     "  build     build the out-of-tree modules of a directory (make -C <tree> M=DIR modules)\n"
     "  clean     remove what a build wrote (make -C <tree> M=DIR clean)\n"
     "  install   install the built modules, then depmod (make -C <tree> M=DIR modules_install)\n"
+    "  compdb    write the directory's compile_commands.json (clangd, clang-tidy)\n"
     "  ninja     write a build.ninja that performs the same build with ninja (--launcher ccache|distcc|...)\n"
     "\n"
     "Run 'modforge <command> --help' for a command's options.\n";
-
-struct Common {
-  std::vector<std::string> kernels;
-  std::string dir = ".";
-  std::vector<std::string> vars;
-  std::string build_dir;
-  std::string launcher;
-  int jobs = 0;
-  bool verbose = false;
-};
-
-po::options_description common_options(Common& c) {
-  po::options_description d("Options");
-  d.add_options()
-      ("help,h", "print this help")
-      ("kernel,k", po::value(&c.kernels)->composing(),
-       "kernel build tree (repeatable; default: /lib/modules/$(uname -r)/build, else the newest "
-       "/usr/src/linux-headers-* tree)")
-      ("build-dir,O", po::value(&c.build_dir),
-       "write the outputs here, not into DIR (with several --kernel trees: one subdirectory per kernel "
-       "release); the default with several trees is DIR/build-<release>")
-      ("jobs,j", po::value(&c.jobs), "commands to run at once (default: the number of cores)")
-      ("verbose,v", po::bool_switch(&c.verbose), "print every command, as make V=1 does");
-  return d;
-}
-
-// Operands: the directory (at most one) and VAR=VALUE assignments, as make takes them.
-void split_operands(const std::vector<std::string>& ops, Common& c) {
-  bool have_dir = false;
-  for (auto& o : ops) {
-    if (o.find('=') != std::string::npos && o[0] != '=' && o.find('/') > o.find('=')) {
-      c.vars.push_back(o);
-    } else if (!have_dir) {
-      c.dir = o;
-      have_dir = true;
-    } else {
-      throw Error("unexpected argument '" + o + "' (one directory; VAR=VALUE for make variables)");
-    }
-  }
-}
-
-// Where a tree's outputs go: DIR itself (as make M=DIR), or a build directory.
-std::string output_dir(const Common& c, const std::string& dir, const Tree& t, size_t trees) {
-  if (c.build_dir.empty()) return trees == 1 ? dir : dir + "/build-" + t.release;
-  std::error_code ec;
-  fs::path base = fs::absolute(c.build_dir, ec).lexically_normal();
-  std::string b = base.string();
-  if (b.size() > 1 && b.back() == '/') b.pop_back();
-  return trees == 1 ? b : b + "/" + t.release;
-}
-
-// Parses a subcommand's options and operands; false when --help was printed.
-bool parse_common(const std::vector<std::string>& args, Common& c, const char* usage, bool launcher = false) {
-  auto desc = common_options(c);
-  if (launcher)
-    desc.add_options()("launcher", po::value(&c.launcher),
-                       "run each compile through this launcher (ccache, sccache, distcc, icecc or a path); "
-                       "kbuild's -Wp,-MMD becomes -MMD -MF, the .cmd files keep kbuild's command");
-  std::vector<std::string> ops;
-  po::options_description hidden;
-  hidden.add_options()("operand", po::value(&ops));
-  po::options_description all;
-  all.add(desc).add(hidden);
-  po::positional_options_description pos;
-  pos.add("operand", -1);
-  po::variables_map vm;
-  po::store(po::command_line_parser(args).options(all).positional(pos).run(), vm);
-  po::notify(vm);
-  if (vm.count("help")) {
-    std::cout << usage << "\n" << desc;
-    return false;
-  }
-  split_operands(ops, c);
-  return true;
-}
-
-std::string canonical_dir(const std::string& d) {
-  std::error_code ec;
-  fs::path dir = fs::canonical(d, ec);
-  if (ec) throw Error(d + ": " + ec.message());
-  return dir.string();
-}
 
 int cmd_clean(const std::vector<std::string>& args) {
   Common c;
@@ -123,7 +44,7 @@ int cmd_clean(const std::vector<std::string>& args) {
                     "Removes what `make -C <tree> M=DIR clean` removes (the tree's own clean rules, run by\n"
                     "make), and a build directory of modforge's (-O, or DIR/build-<release>) entirely.\n"))
     return 0;
-  std::string dir = canonical_dir(c.dir);
+  const std::string& dir = c.dir;
   auto trees = find_trees(c.kernels);
   int rc = 0;
   for (auto& t : trees) {
@@ -152,9 +73,9 @@ int cmd_install(const std::vector<std::string>& args) {
                     "(INSTALL_MOD_PATH, INSTALL_MOD_DIR, INSTALL_MOD_STRIP, the tree's module compression),\n"
                     "then runs modforge's depmod on INSTALL_MOD_PATH/lib/modules/<release>.\n"))
     return 0;
-  std::string dir = canonical_dir(c.dir);
+  const std::string& dir = c.dir;
   auto trees = find_trees(c.kernels);
-  int jobs = c.jobs > 0 ? c.jobs : int(std::max(1u, std::thread::hardware_concurrency()));
+  int jobs = c.jobs;
   std::counting_semaphore<> slots(jobs);
   BuildOptions opts{jobs, c.verbose};
   int rc = 0;
@@ -177,11 +98,11 @@ int cmd_build(const std::vector<std::string>& args) {
                     "`make -C <tree> M=DIR VAR=VALUE ... modules` does, with identical outputs.\n",
                     true))
     return 0;
-  fs::path dir = canonical_dir(c.dir);
+  fs::path dir = c.dir;
   auto trees = find_trees(c.kernels);
-  int jobs = c.jobs > 0 ? c.jobs : int(std::max(1u, std::thread::hardware_concurrency()));
+  int jobs = c.jobs;
   std::counting_semaphore<> slots(jobs);
-  BuildOptions opts{jobs, c.verbose, c.launcher.empty() ? "" : resolve_launcher(c.launcher)};
+  BuildOptions opts{jobs, c.verbose, c.launcher};
   std::string cache = default_cache_root();
   std::vector<std::string> out_dirs;
   for (auto& t : trees) out_dirs.push_back(output_dir(c, dir.string(), t, trees.size()));
@@ -189,12 +110,15 @@ int cmd_build(const std::vector<std::string>& args) {
   for (size_t i = 0; i < trees.size(); ++i) {
     const Tree& t = trees[i];
     const std::string& out = out_dirs[i];
-    runs.push_back(std::async(std::launch::async, [&, t, out] {
+    runs.push_back(std::async(std::launch::async, [&, i, t, out] {
       if (out != dir.string()) sync_mirror(dir.string(), out);
       Evaluator ev(t, out, c.vars, cache);
       BuildStats stats;
       try {
-        return build_module(ev, opts, slots, stats);
+        int rc = build_module(ev, opts, slots, stats);
+        // Every build leaves compile_commands.json (the first tree's).
+        if (rc == 0 && i == 0) write_compdb(ev, {(dir / "compile_commands.json").string(), false}, nullptr);
+        return rc;
       } catch (const Error& e) {
         std::cerr << "modforge: " << e.what() << "\n";
         return e.exit_code();
@@ -212,6 +136,37 @@ int cmd_build(const std::vector<std::string>& args) {
   return rc;
 }
 
+int cmd_compdb(const std::vector<std::string>& args) {
+  Common c;
+  bool clang = false;
+  std::string output;
+  po::options_description own("compdb");
+  own.add_options()
+      ("clang", po::bool_switch(&clang), "leave out the GCC options clang rejects (for clangd and clang-tidy)")
+      ("output,o", po::value(&output), "the file to write (default: DIR/compile_commands.json)");
+  if (!parse_common(args, c,
+                    "Usage: modforge compdb [DIR] [VAR=VALUE ...] [options]\n"
+                    "Writes the compile_commands.json of DIR (default: the current directory):\n"
+                    "one entry per object kbuild compiles, <module>.mod.c included, with the\n"
+                    "command `make -C <tree> M=DIR VAR=VALUE ... modules` runs, in the tree.\n"
+                    "The <module>.mod.c files come from a build: when DIR has not been built\n"
+                    "(or its modules changed since), it is built first, as `modforge build` does.\n"
+                    "With several --kernel trees, the first one's commands.\n",
+                    false, &own))
+    return 0;
+  fs::path dir = c.dir;
+  auto trees = find_trees(c.kernels);
+  int jobs = c.jobs;
+  std::counting_semaphore<> slots(jobs);
+  BuildOptions opts{jobs, c.verbose};
+  std::string out = output_dir(c, dir.string(), trees.front(), trees.size());
+  if (out != dir.string()) sync_mirror(dir.string(), out);
+  Evaluator ev(trees.front(), out, c.vars, default_cache_root());
+  BuildStats stats;
+  CompdbOptions co{output.empty() ? (dir / "compile_commands.json").string() : output, clang};
+  return write_compdb(ev, co, [&] { return build_module(ev, opts, slots, stats); });
+}
+
 }  // namespace
 
 int modforge_main(const std::vector<std::string>& args) {
@@ -224,6 +179,7 @@ int modforge_main(const std::vector<std::string>& args) {
     if (args[1] == "build") return cmd_build(rest);
     if (args[1] == "clean") return cmd_clean(rest);
     if (args[1] == "install") return cmd_install(rest);
+    if (args[1] == "compdb") return cmd_compdb(rest);
     if (args[1] == "ninja") return cmd_ninja(rest);
     if (args[1] == "step") return cmd_step(rest);  // hidden: what build.ninja's edges run
     std::cerr << "modforge: unknown command '" << args[1] << "'\n" << kUsage;

@@ -12,13 +12,13 @@ pkgs=(
   linux-headers-6.1.0-56-amd64 linux-headers-6.12.117+deb12-amd64
   linux-image-6.12.117+deb12-amd64
   qemu-system-x86 busybox-static kmod strace jq
-  pahole ccache distcc clang-tools-14
+  pahole ccache distcc clangd-14
 )
 # qemu-system-x86, busybox-static, kmod: the real-kernel tests boot Debian's kernels through
 # ../shared/tools/kernel-oracle.sh; strace: the modpost corpus recorder; jq: the layout corpus script.
 # The kbuild driver (issue 11): pahole (dwarves' real package in Debian 12) is what 6.12's kbuild
 # runs for .BTF; ccache and distcc are the launchers `modforge ninja` is tested with (distccd
-# started on 127.0.0.1 by the test); clang-tools-14 has clangd for the compile_commands.json check.
+# started on 127.0.0.1 by the test); clangd-14 (Debian's package of clangd) checks modforge compdb's compile_commands.json.
 # tests/corpus/fetch-dkms.sh needs apt-get download and dpkg -x only (always on Debian).
 missing=()
 for p in "${pkgs[@]}"; do

@@ -116,8 +116,9 @@ int cmd_build(const std::vector<std::string>& args) {
       BuildStats stats;
       try {
         int rc = build_module(ev, opts, slots, stats);
-        // Every build leaves compile_commands.json (the first tree's).
-        if (rc == 0 && i == 0) write_compdb(ev, {(dir / "compile_commands.json").string(), false}, nullptr);
+        // Every build leaves compile_commands.json where its outputs are (the sources stay
+        // clean with -O; clangd --compile-commands-dir finds it there).
+        if (rc == 0) write_compdb(ev, {out + "/compile_commands.json", false}, nullptr);
         return rc;
       } catch (const Error& e) {
         std::cerr << "modforge: " << e.what() << "\n";
@@ -143,7 +144,8 @@ int cmd_compdb(const std::vector<std::string>& args) {
   po::options_description own("compdb");
   own.add_options()
       ("clang", po::bool_switch(&clang), "leave out the GCC options clang rejects (for clangd and clang-tidy)")
-      ("output,o", po::value(&output), "the file to write (default: DIR/compile_commands.json)");
+      ("output,o", po::value(&output),
+       "the file to write (default: compile_commands.json in DIR, or in the build directory with -O)");
   if (!parse_common(args, c,
                     "Usage: modforge compdb [DIR] [VAR=VALUE ...] [options]\n"
                     "Writes the compile_commands.json of DIR (default: the current directory):\n"
@@ -163,7 +165,7 @@ int cmd_compdb(const std::vector<std::string>& args) {
   if (out != dir.string()) sync_mirror(dir.string(), out);
   Evaluator ev(trees.front(), out, c.vars, default_cache_root());
   BuildStats stats;
-  CompdbOptions co{output.empty() ? (dir / "compile_commands.json").string() : output, clang};
+  CompdbOptions co{output.empty() ? out + "/compile_commands.json" : output, clang};
   return write_compdb(ev, co, [&] { return build_module(ev, opts, slots, stats); });
 }
 

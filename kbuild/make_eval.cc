@@ -109,11 +109,13 @@ std::vector<std::string> caller_env() {
 
 // Variables of the caller's environment that change what kbuild computes (make reads the
 // environment as variables): part of the tree's key, so that a change re-runs the top level.
+// Not PATH (perf, ccache's masquerade directory ... change it): the compiler it finds is in
+// the key by its identity instead.
 bool kbuild_reads(const std::string& name) {
   static const char* const exact[] = {"ARCH", "SUBARCH", "CROSS_COMPILE", "LLVM", "LLVM_IAS", "KCFLAGS",
                                       "KCPPFLAGS", "KAFLAGS", "KRUSTFLAGS", "KERNELRELEASE", "CC", "LD", "AR",
-                                      "NM", "OBJCOPY", "OBJDUMP", "STRIP", "HOSTCC", "HOSTCXX", "PATH", "O", "W",
-                                      "C", "V"};
+                                      "NM", "OBJCOPY", "OBJDUMP", "STRIP", "HOSTCC", "HOSTCXX", "O", "W", "C",
+                                      "V"};
   for (auto* e : exact)
     if (name == e) return true;
   return name.rfind("KBUILD_", 0) == 0 || name.rfind("CONFIG_", 0) == 0 || name.rfind("INSTALL_", 0) == 0;

@@ -62,7 +62,8 @@ ours_build() {  # like kb_make, for our driver: ours_build CWD TREE DIR VARS...
 }
 
 # mtimes of every output under the root, to see that a build did nothing
-snapshot() { (cd "$1" && find . -type f ! -name '*.make.*' ! -name '*.ours.*' -printf '%p %T@\n' | sort); }
+# (compile_commands.json: ours writes it, make does not)
+snapshot() { (cd "$1" && find . -type f ! -name '*.make.*' ! -name '*.ours.*' ! -name compile_commands.json -printf '%p %T@\n' | sort); }
 
 # only_btf OUT: kb_compare's report lists nothing but .ko files identical without .BTF.
 only_btf() { ! grep -v 'without .BTF: identical' <<<"$1" | grep -q '^\(differs\|only-in\)'; }
@@ -171,7 +172,7 @@ for v in "${versions[@]}"; do
     mv "$b" "$b.make"; mkdir -p "$b"
     "$modforge" build "$src/$d" --kernel "$tree" -O "$b/out" > /dev/null 2> "$b.err" || { echo "FAIL $v $d: -O build"; cat "$b.err"; fail=1; continue; }
     out=$(kb_compare "$b.make/out" "$b/out") || only_btf "$out" || { echo "FAIL $v $d --build-dir:"; echo "$out"; fail=1; }
-    kb_unlisted "$b.make/out" "$b/out" | grep -v '^\.modforge-build$' | grep -q . && {
+    kb_unlisted "$b.make/out" "$b/out" | grep -v -e '^\.modforge-build$' -e '^compile_commands\.json$' | grep -q . && {
       echo "FAIL $v $d --build-dir: unexpected files"; kb_unlisted "$b.make/out" "$b/out"; fail=1; }
     # two trees: this tree's outputs land in <O>/<release>; make builds there first
     rel=$(kb_kver "$tree")

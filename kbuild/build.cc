@@ -34,14 +34,6 @@ void print_line(std::string_view s) {
   write_all(1, line);
 }
 
-bool read_text(const std::string& path, std::string& out) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return false;
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  out = ss.str();
-  return true;
-}
 
 // mtimes in nanoseconds, -1 when missing, by the path as make names it (relative to the
 // objtree or absolute); shared by the threads and stages of one tree's build.
@@ -194,8 +186,7 @@ bool StageRunner::run_step(const Target& t, const Step& s) {
       // Through the launcher in the form it can cache; the .cmd below keeps kbuild's command.
       auto launched = opts_.launcher.empty() ? std::nullopt : with_launcher(s.command, opts_.launcher);
       if (launched) {
-        auto env = launcher_env(ev_.run_env());
-        if (!shell(t, *launched, &env)) return false;
+        if (!shell(t, *launched)) return false;
       } else if (!shell(t, s.command)) {
         return false;
       }

@@ -77,7 +77,7 @@ int cmd_install(const std::vector<std::string>& args) {
   auto trees = find_trees(c.kernels);
   int jobs = c.jobs;
   std::counting_semaphore<> slots(jobs);
-  BuildOptions opts{jobs, c.verbose};
+  BuildOptions opts{jobs, c.verbose, {}};
   int rc = 0;
   for (auto& t : trees) {
     std::string out = output_dir(c, dir, t, trees.size());
@@ -160,7 +160,7 @@ int cmd_compdb(const std::vector<std::string>& args) {
   auto trees = find_trees(c.kernels);
   int jobs = c.jobs;
   std::counting_semaphore<> slots(jobs);
-  BuildOptions opts{jobs, c.verbose};
+  BuildOptions opts{jobs, c.verbose, {}};
   std::string out = output_dir(c, dir.string(), trees.front(), trees.size());
   if (out != dir.string()) sync_mirror(dir.string(), out);
   Evaluator ev(trees.front(), out, c.vars, default_cache_root());

@@ -111,23 +111,4 @@ std::string resolve_launcher(const std::string& launcher) {
   throw Error("--launcher " + launcher + ": not found in PATH");
 }
 
-namespace {
-
-bool launcher_variable(std::string_view e) {
-  for (std::string_view p : {"CCACHE_", "DISTCC_", "SCCACHE_", "ICECC_"})
-    if (starts_with(e, p)) return true;
-  return false;
-}
-
-}  // namespace
-
-std::vector<std::string> launcher_env(const std::vector<std::string>& env) {
-  std::vector<std::string> out;
-  for (auto& e : env)
-    if (!launcher_variable(e)) out.push_back(e);
-  for (char** e = environ; *e; ++e)
-    if (launcher_variable(*e)) out.emplace_back(*e);
-  return out;
-}
-
 }  // namespace modforge::kbuild

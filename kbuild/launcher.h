@@ -26,16 +26,8 @@ namespace modforge::kbuild {
 
 // The launcher as the commands will name it: a name found in PATH stays a name, a path is
 // made absolute (the commands run in the tree's directory).  Throws Error when it is not an
-// executable.
+// executable.  (Its own variables, CCACHE_DIR, DISTCC_HOSTS ..., reach it from the caller's
+// environment: kbuild's commands run in the current one, see make_eval.h.)
 std::string resolve_launcher(const std::string& launcher);
-
-}  // namespace modforge::kbuild
-
-namespace modforge::kbuild {
-
-// `env` (kbuild's environment, captured when the tree was learned) with the launchers' own
-// variables (CCACHE_*, DISTCC_*, SCCACHE_*, ICECC_*) as they are now in this process: a
-// DISTCC_HOSTS or CCACHE_DIR set for this build must reach the launcher.
-std::vector<std::string> launcher_env(const std::vector<std::string>& env);
 
 }  // namespace modforge::kbuild

@@ -213,6 +213,12 @@ bool StageRunner::run_step(const Target& t, const Step& s) {
       // depmod after the stage instead, on both versions.
       if (s.name == "depmod") return true;
       announce(t, s);
+      if (step_in_process(ev_, t, s)) {
+        if (run_in_process(ev_, t, s)) return true;
+        unlink(abs(t.path).c_str());  // kbuild's .DELETE_ON_ERROR
+        write_all(2, "modforge: *** [" + t.path + "] Error 1\n");
+        return false;
+      }
       return shell(t, s.command);
     case Step::Kind::Symver:
       return run_symver(ev_, t, s, rules_, opts_.verbose);

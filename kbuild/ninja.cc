@@ -11,6 +11,7 @@
 #include "core/atomic_file.h"
 #include "core/error.h"
 #include "kbuild/build.h"
+#include "kbuild/compdb.h"
 #include "kbuild/launcher.h"
 #include "kbuild/make_eval.h"
 #include "kbuild/mirror.h"
@@ -119,7 +120,10 @@ int cmd_step(const std::vector<std::string>& args) {
                                                                                       ? Stage::Modfinal
                                                                                       : throw Error("step: unknown stage '" + stage + "'");
     std::counting_semaphore<> slots(c.jobs);
-    return build_stage(ev, s, opts, slots, stats);
+    int rc = build_stage(ev, s, opts, slots, stats);
+    // The last edge: a ninja build leaves compile_commands.json too, as every build does.
+    if (rc == 0 && s == Stage::Modfinal) write_compdb(ev, {out + "/compile_commands.json", false}, nullptr);
+    return rc;
   }
   Plan plan = ev.plan(Stage::Build);
   for (auto& t : plan.targets)

@@ -6,6 +6,7 @@
 #include <mutex>
 #include <sstream>
 #include <unistd.h>
+#include <unordered_map>
 
 #include "core/elf.h"
 #include "core/error.h"
@@ -66,12 +67,77 @@ void print_err(std::string_view s) { write_all(2, s); }
 
 }  // namespace
 
-bool step_in_process(Evaluator&, const Target&, const Step& s) {
-  ModpostCall call;
-  return s.name == "modpost" && parse_modpost(s.command, call);
+namespace {
+
+// 6.1's `<srctree>/scripts/check-local-export <object>`.
+bool is_check_local_export(const Target& t, const Step& s) {
+  constexpr std::string_view tool = "/scripts/check-local-export";
+  if (s.name != "check_local_export") return false;
+  auto w = words(s.command);
+  return w.size() == 2 && w[0].size() > tool.size() && w[0].compare(w[0].size() - tool.size(), tool.size(), tool) == 0 &&
+         w[1] == t.path;
 }
 
-bool run_in_process(Evaluator& ev, const Target&, const Step& s) {
+// What check-local-export's nm | awk pipeline decides: a symbol exported through a
+// __ksymtab_<name> entry must not be local (nm's lowercase type letters of defined symbols:
+// local binding, or GNU unique).  Its message, and false, for each one that is.
+bool check_local_export(const std::string& path, const std::string& shown) {
+  auto elf = elf::ElfFile::open(path);
+  std::unordered_map<std::string_view, bool> lowercase;  // defined symbols, as nm lists them
+  std::vector<std::string_view> exported;
+  for (auto& sym : elf.symbols()) {
+    if (sym.name.empty() || sym.type == STT_SECTION || sym.type == STT_FILE || sym.undefined()) continue;
+    lowercase[sym.name] = sym.binding == STB_LOCAL || sym.binding == STB_GNU_UNIQUE;
+    if (sym.name.rfind("__ksymtab_", 0) == 0) exported.push_back(sym.name.substr(10));
+  }
+  bool ok = true;
+  for (auto name : exported)
+    if (auto it = lowercase.find(name); it != lowercase.end() && it->second) {
+      write_all(2, shown + ": error: local symbol " + std::string(name) + " was exported\n");
+      ok = false;
+    }
+  return ok;
+}
+
+// kbuild's gen_objtooldep, `{ echo ; echo 'LINE' ; } >> FILE` (LINE without quotes):
+// appends "\nLINE\n" to FILE, as the shell would.
+bool parse_append_lines(const std::string& command, std::string& line, std::string& file) {
+  constexpr std::string_view head = "{ echo ; echo '", mid = "' ; } >> ";
+  std::string_view c = command;
+  while (!c.empty() && c.front() == ' ') c.remove_prefix(1);
+  while (!c.empty() && c.back() == ' ') c.remove_suffix(1);
+  if (c.substr(0, head.size()) != head) return false;
+  size_t m = c.find(mid, head.size());
+  if (m == std::string_view::npos) return false;
+  line = std::string(c.substr(head.size(), m - head.size()));
+  file = std::string(c.substr(m + mid.size()));
+  return line.find('\'') == std::string::npos && !file.empty() && file.find_first_of(" '\"$;&|<>`") == std::string::npos;
+}
+
+bool append_lines(const std::string& line, const std::string& path) {
+  int fd = open(path.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0666);
+  if (fd < 0) {
+    write_all(2, errno_message(path, errno) + "\n");
+    return false;
+  }
+  write_all(fd, "\n" + line + "\n");
+  close(fd);
+  return true;
+}
+
+}  // namespace
+
+bool step_in_process(Evaluator&, const Target& t, const Step& s) {
+  ModpostCall call;
+  std::string line, file;
+  return (s.name == "modpost" && parse_modpost(s.command, call)) || is_check_local_export(t, s) ||
+         (s.name == "gen_objtooldep" && parse_append_lines(s.command, line, file));
+}
+
+bool run_in_process(Evaluator& ev, const Target& t, const Step& s) {
+  if (is_check_local_export(t, s)) return check_local_export(abs_in(ev.tree().objtree, t.path), t.path);
+  if (std::string line, file; s.name == "gen_objtooldep" && parse_append_lines(s.command, line, file))
+    return append_lines(line, abs_in(ev.tree().objtree, file));
   ModpostCall call;
   parse_modpost(s.command, call);
   const std::string& base = ev.tree().objtree;

@@ -7,7 +7,9 @@
 
 namespace modforge::kbuild {
 
-// Whether `s` is a command the driver runs in-process (modpost, in the shapes kbuild writes).
+// Whether `s` is a command the driver runs in-process: modpost (in the shapes kbuild writes
+// it), 6.1's check-local-export (an nm | awk script run on every object) and kbuild's
+// gen_objtooldep (a line appended to the .cmd file).
 bool step_in_process(Evaluator& ev, const Target& t, const Step& s);
 // Runs it; its messages go to stderr.  False on failure.
 bool run_in_process(Evaluator& ev, const Target& t, const Step& s);

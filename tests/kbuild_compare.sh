@@ -238,11 +238,28 @@ if len(real) != len(ours):
     print(f"FAIL {v}: the real kernel ran {len(real)} insmods, ours {len(ours)}"); sys.exit(1)
 def norm(t):  # the .ko's directory differs between the guest and the host (which unpacks .ko.xz)
     return re.sub(r"\S*/([\w-]+\.ko)(\.xz|\.zst|\.gz)?", r"\1", t).rstrip("\n")
-bad = [(r, o) for r, o in zip(real, ours) if r.get("rc") != o["rc"] or norm(r.get("stderr", "")) != norm(o["stderr"])]
+# Modules whose init function fails in the qemu guest at run time; our emulated kernel runs
+# no code (loader/kernel/init_return.h), so for these only the real kernel's answer is shown:
+#   gost-test: its init runs GOST self-tests through the crypto API (EIO in the guest);
+#   xt_pknock: its init fails registering in the guest (ENXIO);
+#   libcrc32c: its init allocates the crc32c transform, whose module the guest cannot load (ENOENT);
+#   coretemp: its init finds no Intel CPU with a digital thermal sensor under qemu (ENODEV).
+runtime = {"gost-test", "xt_pknock", "libcrc32c", "coretemp"}
+def name(r):
+    return re.sub(r"\.ko(\.xz|\.zst|\.gz)?$", "", (r.get("file") or "").rsplit("/", 1)[-1])
+bad, shown = [], 0
+for r, o in zip(real, ours):
+    if r.get("rc") == o["rc"] and norm(r.get("stderr", "")) == norm(o["stderr"]):
+        continue
+    if o["rc"] == 0 and r.get("rc") != 0 and name(r) in runtime:
+        shown += 1
+        print(f"{v} step {o['step']}: {name(r)}: init fails in the guest ({r.get('errname')}); ours cannot run it, loads")
+        continue
+    bad.append((r, o))
 for r, o in bad[:10]:
     print(f"FAIL {v} step {o['step']}: real rc {r.get('rc')} {r.get('stderr')!r}, ours rc {o['rc']} {o['stderr']!r}")
 loaded = sum(1 for r in real if r.get("rc") == 0)
-print(f"{v}: real kernel vs ours: {len(ours) - len(bad)}/{len(ours)} insmods identical ({loaded} load)")
+print(f"{v}: real kernel vs ours: {len(ours) - len(bad) - shown}/{len(ours)} insmods identical, {shown} init failures only the guest can see ({loaded} load)")
 sys.exit(1 if bad else 0)
 PY
   fi

@@ -158,9 +158,10 @@ run() {
 }
 
 # The files a build wrote in a state: everything but the pristine sources (also under a
-# build-<release>/ copy) and ours' mirror marker; symbolic links (ours' mirror) are sources.
+# build-<release>/ copy), ours' mirror marker and ours' compile_commands.json (make writes
+# none); symbolic links (ours' mirror) are sources.
 outputs() {  # STATE_DIR MOD
-  (cd "$1" && find . -type f ! -name .modforge-build -printf '%P\n') |
+  (cd "$1" && find . -type f ! -name .modforge-build ! -name compile_commands.json -printf '%P\n') |
     awk -v srcs="$tmp/src/$2.list" 'BEGIN { while ((getline l < srcs) > 0) s[l] = 1 }
       { q = $0; sub(/^build-[^\/]*\//, "", q); if (!($0 in s) && !(q in s)) print }' | LC_ALL=C sort
 }

@@ -246,21 +246,37 @@ bool StageRunner::run_target(const Target& t) {
 
 int StageRunner::run(const Plan& plan) {
   size_t n = plan.targets.size();
-  std::unordered_map<std::string, size_t> index;
+  std::unordered_map<std::string_view, size_t> index;
   for (size_t i = 0; i < n; ++i) index[plan.targets[i].path] = i;
+  // First, in make's order (prerequisites first), one thread: what is up to date.  A no-op
+  // build ends here, without a thread or a lock per lookup.
+  std::vector<char> dirty(n, 0);
+  std::vector<std::vector<size_t>> prereq_targets(n);
+  size_t n_dirty = 0;
+  for (size_t i = 0; i < n; ++i) {
+    for (auto& p : plan.targets[i].prereqs)
+      if (auto it = index.find(p); it != index.end() && it->second != i) prereq_targets[i].push_back(it->second);
+    bool stale = false;
+    for (size_t p : prereq_targets[i]) stale = stale || dirty[p];
+    dirty[i] = stale || !up_to_date(plan.targets[i]);
+    n_dirty += dirty[i];
+  }
+  if (n_dirty == 0) return 0;
+  // The rest in parallel, each target when the ones it needs are done.
   std::vector<std::vector<size_t>> dependents(n);
   std::vector<int> waiting(n, 0);
   for (size_t i = 0; i < n; ++i)
-    for (auto& p : plan.targets[i].prereqs)
-      if (auto it = index.find(p); it != index.end() && it->second != i) {
-        dependents[it->second].push_back(i);
-        ++waiting[i];
-      }
+    if (dirty[i])
+      for (size_t p : prereq_targets[i])
+        if (dirty[p]) {
+          dependents[p].push_back(i);
+          ++waiting[i];
+        }
   std::mutex m;
   std::condition_variable cv;
   std::vector<size_t> ready;
   for (size_t i = n; i-- > 0;)
-    if (waiting[i] == 0) ready.push_back(i);  // back() is the first in make's order
+    if (dirty[i] && waiting[i] == 0) ready.push_back(i);  // back() is the first in make's order
   size_t running = 0;
   bool failed = false;
   auto worker = [&] {
@@ -281,7 +297,7 @@ int StageRunner::run(const Plan& plan) {
       cv.notify_all();
     }
   };
-  int threads = std::max(1, std::min<int>(opts_.jobs, int(n)));
+  int threads = std::max(1, std::min<int>(opts_.jobs, int(n_dirty)));
   std::vector<std::thread> pool;
   for (int i = 1; i < threads; ++i) pool.emplace_back(worker);
   worker();

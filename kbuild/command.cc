@@ -5,6 +5,7 @@
 #include <future>
 #include <iostream>
 #include <thread>
+#include <unistd.h>
 
 #include "core/error.h"
 #include "kbuild/build.h"
@@ -117,8 +118,10 @@ int cmd_build(const std::vector<std::string>& args) {
       try {
         int rc = build_module(ev, opts, slots, stats);
         // Every build leaves compile_commands.json where its outputs are (the sources stay
-        // clean with -O; clangd --compile-commands-dir finds it there).
-        if (rc == 0) write_compdb(ev, {out + "/compile_commands.json", false}, nullptr);
+        // clean with -O; clangd --compile-commands-dir finds it there).  A build that ran
+        // nothing changed no command: an existing one stays.
+        std::string db = out + "/compile_commands.json";
+        if (rc == 0 && (stats.ran > 0 || access(db.c_str(), F_OK) != 0)) write_compdb(ev, {db, false}, nullptr);
         return rc;
       } catch (const Error& e) {
         std::cerr << "modforge: " << e.what() << "\n";

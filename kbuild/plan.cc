@@ -93,6 +93,11 @@ Plan parse_plan(std::string_view text) {
         Target& t = target_of(r.target);
         t.prereqs = words(payload);
         t.has_prereqs = true;
+      } else if (r.kind == "order") {
+        // a commands-only target's prerequisites: they order the build, they do not make
+        // the target an if_changed one (it always runs, as make's FORCE rules do)
+        Target& t = target_of(r.target);
+        if (!t.has_prereqs && t.prereqs.empty()) t.prereqs = words(payload);
       } else if (r.kind == "quiet") {
         Target& t = target_of(r.target);
         if (!t.steps.empty()) t.steps.back().quiet = payload;

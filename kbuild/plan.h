@@ -25,7 +25,7 @@ struct Step {
 
 struct Target {
   std::string path;                  // as make names it (absolute, or relative to the objtree)
-  std::vector<std::string> prereqs;  // $^ without FORCE
+  std::vector<std::string> prereqs;  // $^ without FORCE (the rule's own, see kbuild-eval.mk)
   std::vector<Step> steps;
   bool has_prereqs = false;          // an if_changed* target (else it always runs)
 };

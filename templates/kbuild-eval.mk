@@ -10,7 +10,9 @@ endef
 mf-rec = $(info @MF@$(1)@$(2)@$@@$(subst $(mf-newline),@NL@,$(3)))
 mf-files = $(if $(mf-files-done),,$(eval mf-files-done := 1)$(call mf-rec,makefiles,,$(MAKEFILE_LIST)))
 mf-quiet = $(call mf-rec,quiet,$(1),$(quiet_cmd_$(1)))
-override cmd = $(mf-files)$(if $(cmd_$(1)),$(call mf-rec,cmd,$(1),$(cmd_$(1)))$(mf-quiet))
+# A target that only runs commands (no if_changed: Makefile.modinst's) still waits for its
+# prerequisites: "order" gives them, for the driver's scheduling only.
+override cmd = $(mf-files)$(call mf-rec,order,,$(filter-out FORCE,$^))$(if $(cmd_$(1)),$(call mf-rec,cmd,$(1),$(cmd_$(1)))$(mf-quiet))
 override cmd_and_savecmd = $(mf-files)$(call mf-rec,savecmd,$(1),$(cmd_$(1)))$(mf-quiet)
 override cmd_and_fixdep = $(mf-files)$(call mf-rec,fixdep,$(1),$(cmd_$(1)))$(call mf-rec,depfile,,$(depfile))$(mf-quiet)
 # The rule's own prerequisites: not what an existing .cmd file adds (deps_<target>, which the

@@ -91,6 +91,26 @@ TEST(KbuildPlan, ReadsRecordsInMakeOrder) {
   EXPECT_EQ(mk::record_lines(out).find("Entering"), std::string::npos);
 }
 
+TEST(KbuildPlan, OrderRecordsOrderCommandsOnlyTargets) {
+  // Makefile.modinst: "x.ko.xz" only runs commands, after "x.ko"; an if_changed target's own
+  // prerequisites are not replaced by a later order record.
+  const char* out =
+      "@MF@order@@/d/x.ko@/m/x.ko\n"
+      "@MF@cmd@install@/d/x.ko@cp /m/x.ko /d/x.ko\n"
+      "@MF@order@@/d/x.ko.xz@/d/x.ko\n"
+      "@MF@cmd@xz@/d/x.ko.xz@xz --check=crc32 --lzma2=dict=1MiB -f /d/x.ko\n"
+      "@MF@prereqs@@/m/a.o@/m/a.c\n"
+      "@MF@fixdep@cc_o_c@/m/a.o@gcc -c -o /m/a.o /m/a.c\n"
+      "@MF@order@@/m/a.o@/m/a.c /m/b.h\n"
+      "@MF@cmd@gen_objtooldep@/m/a.o@{ echo ; echo 'x' ; } >> /m/.a.o.cmd\n";
+  auto plan = mk::parse_plan(out);
+  ASSERT_EQ(plan.targets.size(), 3u);
+  EXPECT_FALSE(plan.targets[1].has_prereqs);  // always runs, as make's FORCE rules do
+  EXPECT_EQ(plan.targets[1].prereqs, std::vector<std::string>{"/d/x.ko"});
+  EXPECT_TRUE(plan.targets[2].has_prereqs);
+  EXPECT_EQ(plan.targets[2].prereqs, std::vector<std::string>{"/m/a.c"});
+}
+
 TEST(KbuildPlan, RefusesUnknownRecords) {
   EXPECT_THROW(mk::parse_plan("@MF@bogus@@/m/a.o@x\n"), modforge::Error);
 }

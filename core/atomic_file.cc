@@ -98,4 +98,11 @@ void write_file_atomic(const std::string& path, std::string_view bytes) {
   f.commit();
 }
 
+bool write_file_if_changed(const std::string& path, std::string_view bytes) {
+  std::string old;
+  if (read_whole_file(path, old) && old == bytes) return false;
+  write_file_atomic(path, bytes);
+  return true;
+}
+
 }  // namespace modforge

@@ -34,4 +34,8 @@ private:
 // Writes `bytes` to `path` atomically.  Throws Error.
 void write_file_atomic(const std::string& path, std::string_view bytes);
 
+// write_file_atomic(), unless `path` holds `bytes` already: then the file (and its mtime,
+// which make and ninja read) is left alone.  Returns whether it wrote.
+bool write_file_if_changed(const std::string& path, std::string_view bytes);
+
 }  // namespace modforge

@@ -1,12 +1,16 @@
 // File descriptor I/O the tools share: writing a whole buffer (the mains, for what the
 // libraries collected for standard output and standard error; files, with the error
-// checked), reading until a count or the end of the file, and a reusable read buffer.
+// checked), reading until a count or the end of the file, a whole file, and a reusable read
+// buffer.
 #pragma once
 #include <cerrno>
 #include <cstdint>
 #include <cstring>
 #include <memory>
+#include <fcntl.h>
+#include <string>
 #include <string_view>
+#include <sys/stat.h>
 #include <sys/types.h>
 #include <unistd.h>
 
@@ -49,6 +53,24 @@ inline ssize_t read_up_to(int fd, char* to, std::size_t n, int64_t off = -1) {
   }
   return static_cast<ssize_t>(got);
 }
+
+// A whole (small) file into `out` with one read: false when it cannot be opened or read.
+// For files read on every run of a tool (the kbuild driver's caches and .cmd files).
+inline bool read_whole_file(const char* path, std::string& out) {
+  int fd = ::open(path, O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return false;
+  struct stat st;
+  bool ok = ::fstat(fd, &st) == 0;
+  if (ok) {
+    out.resize(static_cast<std::size_t>(st.st_size));
+    ssize_t got = read_up_to(fd, out.data(), out.size());
+    ok = got >= 0;
+    if (ok) out.resize(static_cast<std::size_t>(got));
+  }
+  ::close(fd);
+  return ok;
+}
+inline bool read_whole_file(const std::string& path, std::string& out) { return read_whole_file(path.c_str(), out); }
 
 // Bytes reused from file to file: grown, never zero-filled.
 class ReadBuffer {

@@ -72,27 +72,6 @@ private:
   std::unordered_map<std::string, int64_t, Hash, std::equal_to<>> map_;
 };
 
-// The whole file in one read (the .cmd files are read on every no-op build).
-bool slurp(const std::string& path, std::string& out) {
-  int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return false;
-  struct stat st;
-  if (fstat(fd, &st) != 0) {
-    close(fd);
-    return false;
-  }
-  out.resize(size_t(st.st_size));
-  size_t got = 0;
-  while (got < out.size()) {
-    ssize_t n = read(fd, out.data() + got, out.size() - got);
-    if (n <= 0) break;
-    got += size_t(n);
-  }
-  close(fd);
-  out.resize(got);
-  return true;
-}
-
 class StageRunner {
 public:
   StageRunner(Evaluator& ev, const BuildOptions& opts, std::counting_semaphore<>& slots, BuildStats& stats,
@@ -136,7 +115,7 @@ bool StageRunner::up_to_date(const Target& t) {
     if (m < 0 || m > self) return false;
   }
   std::string text;
-  if (!slurp(abs(dot_cmd_path(t.path)), text)) return false;
+  if (!read_whole_file(abs(dot_cmd_path(t.path)), text)) return false;
   // make's rule: rebuild when a prerequisite is missing or newer, or the command changed.
   bool stale = false;
   std::string_view saved;

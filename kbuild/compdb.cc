@@ -267,10 +267,7 @@ int write_compdb(Evaluator& ev, const CompdbOptions& opts, const std::function<i
   auto entries = compdb_entries(plans, objtree);
   if (opts.clang)
     for (auto& e : entries) e.command = clang_command(e.command, ev.tree().kernel);
-  // Unchanged: left alone (a no-op build touches nothing).
-  std::string json = compdb_json(entries), old;
-  if (std::ifstream in{opts.output, std::ios::binary}) old.assign(std::istreambuf_iterator<char>(in), {});
-  if (old != json) write_file_atomic(opts.output, json);
+  write_file_if_changed(opts.output, compdb_json(entries));  // a no-op build touches nothing
   if (!final_plan && !modules.empty())
     std::cerr << "modforge: " << opts.output << ": written without the <module>.mod.c compiles"
               << (rc ? " (the build failed)" : " (the module has not been built)") << "\n";

@@ -13,6 +13,7 @@
 
 #include "core/atomic_file.h"
 #include "core/error.h"
+#include "core/fd_io.h"
 #include "kbuild/eval_mk_embedded.h"
 #include "kbuild/spawn.h"
 
@@ -26,23 +27,6 @@ std::string hex64(XXH64_hash_t h) {
   char buf[17];
   snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(h));
   return buf;
-}
-
-bool read_file(const std::string& path, std::string& out) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return false;
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  out = ss.str();
-  return true;
-}
-
-std::vector<std::string> split_words(std::string_view s) {
-  std::vector<std::string> out;
-  std::istringstream in{std::string(s)};
-  std::string w;
-  while (in >> w) out.push_back(w);
-  return out;
 }
 
 bool ends_with(std::string_view s, std::string_view suf) {
@@ -61,7 +45,7 @@ public:
     std::string full = path[0] == '/' ? path : base + "/" + path;
     std::string text;
     add(full);
-    if (read_file(full, text)) add(text);
+    if (read_whole_file(full, text)) add(text);
     else add("\x01missing");
   }
   std::string hex() { return hex64(XXH3_64bits_digest(&st_)); }
@@ -156,8 +140,8 @@ std::string Evaluator::env_value(const std::string& name) {
 
 bool Evaluator::env_cache_valid() {
   std::string text, user_text, key;
-  if (!read_file(cache_dir_ + "/env", text) || !read_file(cache_dir_ + "/env.user", user_text)) return false;
-  read_file(cache_dir_ + "/env.key", key);
+  if (!read_whole_file(cache_dir_ + "/env", text) || !read_whole_file(cache_dir_ + "/env.user", user_text)) return false;
+  read_whole_file(cache_dir_ + "/env.key", key);
   // kbuild's sub-makes get the caller's environment plus what the top-level Makefile
   // exported (and minus what it unexported).  That difference is kept; the rest is taken
   // from the caller now, so that PATH, TMPDIR, CCACHE_DIR ... are the current ones.
@@ -302,7 +286,7 @@ Plan Evaluator::plan(Stage s) {
   load_env();
   std::string cache = cache_dir_ + "/" + stage_makefile(s) + ".rec";
   std::string text;
-  if (read_file(cache, text)) {
+  if (read_whole_file(cache, text)) {
     size_t nl = text.find('\n');
     if (nl != std::string::npos && text.compare(0, 4, "key ") == 0) {
       Plan p = parse_plan(std::string_view(text).substr(nl + 1));

@@ -40,14 +40,6 @@ std::string self_exe() {
   return p.string();
 }
 
-bool read_text(const std::string& path, std::string& out) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return false;
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  out = ss.str();
-  return true;
-}
 
 }  // namespace
 
@@ -89,10 +81,8 @@ int cmd_ninja(const std::vector<std::string>& args) {
     list->insert(list->end(), c.vars.begin(), c.vars.end());
   }
 
-  std::string text = ninja_file(spec, plan), old;
   // Unchanged: left alone, so that ninja's restat sees no new manifest.
-  if (read_text(spec.output, old) && old == text) return 0;
-  write_file_atomic(spec.output, text);
+  if (!write_file_if_changed(spec.output, ninja_file(spec, plan))) return 0;
   std::cout << "modforge: wrote " << spec.output << " (" << plan.targets.size() << " targets)\n";
   return 0;
 }

@@ -23,19 +23,6 @@ std::string unescape_newlines(std::string_view s) {
   return out;
 }
 
-std::vector<std::string> words(std::string_view s) {
-  std::vector<std::string> out;
-  size_t i = 0;
-  while (i < s.size()) {
-    while (i < s.size() && (s[i] == ' ' || s[i] == '\t' || s[i] == '\n')) ++i;
-    size_t j = i;
-    while (j < s.size() && s[j] != ' ' && s[j] != '\t' && s[j] != '\n') ++j;
-    if (j > i) out.emplace_back(s.substr(i, j - i));
-    i = j;
-  }
-  return out;
-}
-
 struct Record {
   std::string_view kind, arg, target, payload;
 };
@@ -55,6 +42,19 @@ bool split_record(std::string_view line, Record& r) {
 }
 
 }  // namespace
+
+std::vector<std::string> split_words(std::string_view s) {
+  std::vector<std::string> out;
+  size_t i = 0;
+  while (i < s.size()) {
+    while (i < s.size() && (s[i] == ' ' || s[i] == '\t' || s[i] == '\n')) ++i;
+    size_t j = i;
+    while (j < s.size() && s[j] != ' ' && s[j] != '\t' && s[j] != '\n') ++j;
+    if (j > i) out.emplace_back(s.substr(i, j - i));
+    i = j;
+  }
+  return out;
+}
 
 std::string record_lines(std::string_view text) {
   std::string out;
@@ -88,16 +88,16 @@ Plan parse_plan(std::string_view text) {
     if (split_record(text.substr(pos, nl - pos), r)) {
       std::string payload = unescape_newlines(r.payload);
       if (r.kind == "makefiles") {
-        for (auto& w : words(payload)) plan.makefiles.push_back(std::move(w));
+        for (auto& w : split_words(payload)) plan.makefiles.push_back(std::move(w));
       } else if (r.kind == "prereqs") {
         Target& t = target_of(r.target);
-        t.prereqs = words(payload);
+        t.prereqs = split_words(payload);
         t.has_prereqs = true;
       } else if (r.kind == "order") {
         // a commands-only target's prerequisites: they order the build, they do not make
         // the target an if_changed one (it always runs, as make's FORCE rules do)
         Target& t = target_of(r.target);
-        if (!t.has_prereqs && t.prereqs.empty()) t.prereqs = words(payload);
+        if (!t.has_prereqs && t.prereqs.empty()) t.prereqs = split_words(payload);
       } else if (r.kind == "quiet") {
         Target& t = target_of(r.target);
         if (!t.steps.empty()) t.steps.back().quiet = payload;

@@ -39,6 +39,10 @@ struct Plan {
 // Reads the record lines in `make_stdout` (other lines are ignored).
 Plan parse_plan(std::string_view make_stdout);
 
+// The blank-separated words of `s` (make's lists: prerequisites, MAKEFILE_LIST, commands
+// without quoting).
+std::vector<std::string> split_words(std::string_view s);
+
 // The record lines of `make_stdout`, for the cache.
 std::string record_lines(std::string_view make_stdout);
 

@@ -21,14 +21,6 @@ namespace modforge::kbuild {
 
 namespace {
 
-std::vector<std::string> words(std::string_view s) {
-  std::vector<std::string> out;
-  std::istringstream in{std::string(s)};
-  std::string w;
-  while (in >> w) out.push_back(w);
-  return out;
-}
-
 std::string abs_in(const std::string& base, const std::string& p) {
   return p.empty() || p[0] == '/' || p == "-" ? p : base + "/" + p;
 }
@@ -43,7 +35,7 @@ struct ModpostCall {
 
 bool parse_modpost(const std::string& command, ModpostCall& call) {
   constexpr std::string_view tool = "scripts/mod/modpost";
-  auto w = words(command);
+  auto w = split_words(command);
   if (w.empty()) return false;
   size_t start;
   if (w[0] == tool) {
@@ -73,7 +65,7 @@ namespace {
 bool is_check_local_export(const Target& t, const Step& s) {
   constexpr std::string_view tool = "/scripts/check-local-export";
   if (s.name != "check_local_export") return false;
-  auto w = words(s.command);
+  auto w = split_words(s.command);
   return w.size() == 2 && w[0].size() > tool.size() && w[0].compare(w[0].size() - tool.size(), tool.size(), tool) == 0 &&
          w[1] == t.path;
 }
@@ -191,7 +183,7 @@ bool run_symver(Evaluator& ev, const Target& t, const Step& s, const Rules& rule
   if (verbose) write_all(1, "  " + s.command + " | " + s.genksyms + "\n");
   if (!object_exports(obj, rules)) return true;
   auto pre = run_shell(s.command, base, ev.run_env(), true);
-  auto args = words(s.genksyms);
+  auto args = split_words(s.genksyms);
   if (args.empty()) throw Error(t.path + ": no genksyms command");
   for (size_t i = 1; i + 1 < args.size(); ++i)
     if (args[i] == "-T" || args[i] == "-r") args[i + 1] = abs_in(base, args[i + 1]), ++i;

@@ -12,15 +12,16 @@ mf-files = $(if $(mf-files-done),,$(eval mf-files-done := 1)$(call mf-rec,makefi
 mf-quiet = $(call mf-rec,quiet,$(1),$(quiet_cmd_$(1)))
 # A target that only runs commands (no if_changed: Makefile.modinst's) still waits for its
 # prerequisites: "order" gives them, for the driver's scheduling only.
-override cmd = $(mf-files)$(call mf-rec,order,,$(filter-out FORCE,$^))$(if $(cmd_$(1)),$(call mf-rec,cmd,$(1),$(cmd_$(1)))$(mf-quiet))
+override cmd = $(mf-files)$(call mf-rec,order,,$(call mf-own-prereqs,))$(if $(cmd_$(1)),$(call mf-rec,cmd,$(1),$(cmd_$(1)))$(mf-quiet))
 override cmd_and_savecmd = $(mf-files)$(call mf-rec,savecmd,$(1),$(cmd_$(1)))$(mf-quiet)
 override cmd_and_fixdep = $(mf-files)$(call mf-rec,fixdep,$(1),$(cmd_$(1)))$(call mf-rec,depfile,,$(depfile))$(mf-quiet)
-# The rule's own prerequisites: not what an existing .cmd file adds (deps_<target>, which the
-# driver reads from the .cmd file itself), except the source ($<).
-mf-prereqs = $(call mf-rec,prereqs,,$(filter-out FORCE $(1) $(filter-out $<,$(deps_$@)),$^))
-override if_changed = $(mf-prereqs)$(cmd_and_savecmd)
-override if_changed_dep = $(mf-prereqs)$(cmd_and_fixdep)
-override if_changed_rule = $(mf-prereqs)$(rule_$(1))
+# The rule's own prerequisites ($(1): words to leave out): not what an existing .cmd file
+# adds (deps_<target>, which the driver reads from the .cmd file itself), except the source.
+mf-own-prereqs = $(filter-out FORCE $(1) $(filter-out $<,$(deps_$@)),$^)
+mf-prereqs = $(call mf-rec,prereqs,,$(call mf-own-prereqs,$(1)))
+override if_changed = $(call mf-prereqs,)$(cmd_and_savecmd)
+override if_changed_dep = $(call mf-prereqs,)$(cmd_and_fixdep)
+override if_changed_rule = $(call mf-prereqs,)$(rule_$(1))
 override if_changed_except = $(call mf-prereqs,$(2))$(cmd_and_savecmd)
 # genksyms runs in-process: the preprocessor command and genksyms' arguments, apart.
 mf-genksyms = $(call genksyms,$(KBUILD_SYMTYPES),$(@:.o=.symtypes))

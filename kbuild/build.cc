@@ -18,6 +18,7 @@
 #include "core/fd_io.h"
 #include "kbuild/cmd_file.h"
 #include "kbuild/launcher.h"
+#include "kbuild/mod_pch.h"
 #include "kbuild/rules.h"
 #include "kbuild/spawn.h"
 #include "kbuild/steps.h"
@@ -96,6 +97,7 @@ private:
   BuildStats& stats_;
   const Rules& rules_;
   Mtimes& mtimes_;
+  ModPch* pch_ = nullptr;  // for the .mod.o compiles of the stage, when there are some
   std::mutex stats_mutex_;
 };
 
@@ -164,8 +166,11 @@ bool StageRunner::run_step(const Target& t, const Step& s) {
       announce(t, s);
       // Through the launcher in the form it can cache; the .cmd below keeps kbuild's command.
       auto launched = opts_.launcher.empty() ? std::nullopt : with_launcher(s.command, opts_.launcher);
+      std::optional<bool> through_pch;
       if (launched) {
         if (!shell(t, *launched)) return false;
+      } else if (pch_ && (through_pch = pch_->compile(t, s, [&](const std::string& c) { return shell(t, c); }))) {
+        if (!*through_pch) return false;
       } else if (!shell(t, s.command)) {
         return false;
       }
@@ -241,6 +246,14 @@ int StageRunner::run(const Plan& plan) {
     n_dirty += dirty[i];
   }
   if (n_dirty == 0) return 0;
+  size_t mod_objects = 0;
+  for (size_t i = 0; i < n; ++i)
+    if (dirty[i] && plan.targets[i].path.ends_with(".mod.o")) ++mod_objects;
+  std::optional<ModPch> pch;
+  if (mod_objects && opts_.launcher.empty() && opts_.pch != "never") {
+    pch.emplace(ev_.cache_root(), ev_.tree().objtree, ev_.run_env(), opts_.pch == "always" ? 1 : 4, mod_objects);
+    pch_ = &*pch;
+  }
   // The rest in parallel, each target when the ones it needs are done.
   std::vector<std::vector<size_t>> dependents(n);
   std::vector<int> waiting(n, 0);
@@ -281,6 +294,7 @@ int StageRunner::run(const Plan& plan) {
   for (int i = 1; i < threads; ++i) pool.emplace_back(worker);
   worker();
   for (auto& th : pool) th.join();
+  pch_ = nullptr;
   return failed ? 2 : 0;
 }
 

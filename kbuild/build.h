@@ -16,6 +16,7 @@ struct BuildOptions {
   int jobs = 1;
   bool verbose = false;  // print every command as V=1 does
   std::string launcher;  // compiles go through it (launcher.h); empty: none
+  std::string pch = "auto";  // the .mod.c compiles' precompiled header (mod_pch.h): auto, always, never
 };
 
 struct BuildStats {

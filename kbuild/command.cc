@@ -93,17 +93,25 @@ int cmd_install(const std::vector<std::string>& args) {
 
 int cmd_build(const std::vector<std::string>& args) {
   Common c;
+  std::string pch;
+  po::options_description own("build");
+  own.add_options()("pch", po::value(&pch)->default_value("auto"),
+                    "compile the <module>.mod.c files with a precompiled <linux/module.h> (kept in the cache, "
+                    "checked to give the same bytes): auto (made when a build compiles 4 or more, used once "
+                    "made), always, never");
   if (!parse_common(args, c,
                     "Usage: modforge build [DIR] [VAR=VALUE ...] [options]\n"
                     "Builds the modules of DIR (default: the current directory) as\n"
                     "`make -C <tree> M=DIR VAR=VALUE ... modules` does, with identical outputs.\n",
-                    true))
+                    true, &own))
     return 0;
+  if (pch != "auto" && pch != "always" && pch != "never")
+    throw Error("--pch: '" + pch + "' is not auto, always or never");
   fs::path dir = c.dir;
   auto trees = find_trees(c.kernels);
   int jobs = c.jobs;
   std::counting_semaphore<> slots(jobs);
-  BuildOptions opts{jobs, c.verbose, c.launcher};
+  BuildOptions opts{jobs, c.verbose, c.launcher, pch};
   std::string cache = default_cache_root();
   std::vector<std::string> out_dirs;
   for (auto& t : trees) out_dirs.push_back(output_dir(c, dir.string(), t, trees.size()));

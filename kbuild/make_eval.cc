@@ -122,6 +122,7 @@ Evaluator::Evaluator(Tree tree, std::string module_dir, std::vector<std::string>
   for (auto& v : vars_) id.add(v);
   // Kbuild files may read $(PWD) (DKMS runs make from the package's build directory).
   if (const char* pwd = std::getenv("PWD")) id.add(pwd);
+  cache_root_ = cache_root;
   cache_dir_ = cache_root + "/kbuild/" + id.hex();
   std::error_code ec;
   fs::create_directories(cache_dir_, ec);

@@ -27,6 +27,7 @@ public:
   const std::vector<std::string>& run_env();
   const Tree& tree() const { return tree_; }
   const std::string& module_dir() const { return module_dir_; }
+  const std::string& cache_root() const { return cache_root_; }
   // A variable of kbuild's environment (srctree, KERNELRELEASE, MODLIB ...); empty if unset.
   std::string env_value(const std::string& name);
 
@@ -39,6 +40,7 @@ private:
   Tree tree_;
   std::string module_dir_;
   std::vector<std::string> vars_;
+  std::string cache_root_;
   std::string cache_dir_;
   std::string eval_mk_;                // path of the written templates/kbuild-eval.mk
   std::vector<std::string> make_env_;  // as captured (for make -n runs)

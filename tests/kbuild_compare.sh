@@ -51,11 +51,14 @@ fi
 # kb_copy, but the kernel directories share one copy of the prepared kernel sources
 copy_src() { case $KB_NAME in kernel:*) [ -d "$KB_DST" ] || kb_copy "$KB_SRC" "$KB_DST" ;; *) kb_copy "$KB_SRC" "$KB_DST" ;; esac; }
 
+# --pch always: every .mod.o goes through the precompiled header (made and checked on the
+# first module of each tree, used by every other); the other kbuild tiers build with the
+# default, where a single module compiles its .mod.c plainly.
 ours_build() {  # like kb_make, for our driver: ours_build CWD TREE DIR VARS...
   local cwd=$1 tree=$2 dir=$3
   shift 3
   set +e
-  (cd "$cwd" && PWD=$cwd "$modforge" build "$dir" --kernel "$tree" -j"${KB_JOBS:-2}" "$@") \
+  (cd "$cwd" && PWD=$cwd "$modforge" build "$dir" --kernel "$tree" -j"${KB_JOBS:-2}" --pch always "$@") \
     > "$dir.ours.out" 2> "$dir.ours.err"
   KB_RC=$?
   set -e
@@ -73,6 +76,7 @@ first_error() { grep -m1 -i -E 'error:|fatal:' "$1" || true; }
 
 fail=0
 summary=()
+declare -A pch_seen=()
 for v in "${versions[@]}"; do
   tree=${trees[$v]}
   root=$work/$v/root
@@ -92,6 +96,12 @@ for v in "${versions[@]}"; do
     ours_build "$KB_CWD" "$tree" "$KB_M" "${KB_VARS[@]}"
     ours_rc[$KB_NAME]=$KB_RC
   done
+  # the PCH was made for this tree and kept (its check passed), so the modules above used it
+  pchs=$(find "$MODFORGE_KBUILD_CACHE/kbuild/pch" -mindepth 2 -maxdepth 2 -name modpch.h.gch 2>/dev/null | wc -l)
+  if [ "$pchs" -lt "$((${#pch_seen[@]} + 1))" ]; then
+    echo "FAIL $v: no precompiled header was kept for the .mod.c compiles (cache: $pchs)"; fail=1
+  fi
+  pch_seen[$v]=1
   built=0 identical=0 btf_only=0 failed_same=0
   for l in "${lines[@]}"; do
     kb_resolve "$l" "$root" "$tree"

@@ -4,12 +4,15 @@
 #include <filesystem>
 #include <future>
 #include <iostream>
+#include <set>
 #include <thread>
 #include <unistd.h>
 
+#include "core/atomic_file.h"
 #include "core/error.h"
 #include "kbuild/build.h"
 #include "kbuild/compdb.h"
+#include "kbuild/depfile.h"
 #include "kbuild/launcher.h"
 #include "kbuild/make_eval.h"
 #include "kbuild/mirror.h"
@@ -93,8 +96,16 @@ int cmd_install(const std::vector<std::string>& args) {
 
 int cmd_build(const std::vector<std::string>& args) {
   Common c;
-  std::string pch;
+  std::string pch, depfile;
+  std::vector<std::string> depfile_targets;
   po::options_description own("build");
+  own.add_options()
+      ("depfile", po::value(&depfile),
+       "after a successful build, write FILE: one make rule (GCC's -MD form) naming every input the build "
+       "read (sources, headers from the .cmd files, the Kbuild, the tree's Makefiles and config files), "
+       "for CMake's DEPFILE, ninja and make")
+      ("depfile-target", po::value(&depfile_targets)->composing(),
+       "the depfile rule's target (repeatable; default: every .ko built)");
   own.add_options()("pch", po::value(&pch)->default_value("auto"),
                     "compile the <module>.mod.c files with a precompiled <linux/module.h> (kept in the cache, "
                     "checked to give the same bytes): auto (made when a build compiles 4 or more, used once "
@@ -144,6 +155,19 @@ int cmd_build(const std::vector<std::string>& args) {
       std::cout << "modforge: " << trees[i].release << ": " << (r ? "failed" : "built") << " in " << out_dirs[i]
                 << "\n";
     rc = std::max(rc, r);
+  }
+  if (rc == 0 && !depfile.empty()) {
+    std::set<std::string> inputs;
+    std::vector<std::string> targets = depfile_targets;
+    for (size_t i = 0; i < trees.size(); ++i) {
+      Evaluator ev(trees[i], out_dirs[i], c.vars, cache);
+      collect_inputs(ev, inputs);
+      if (depfile_targets.empty())
+        for (auto& t : ev.plan(Stage::Modfinal).targets)
+          if (t.path.ends_with(".ko")) targets.push_back(t.path[0] == '/' ? t.path : trees[i].objtree + "/" + t.path);
+    }
+    if (targets.empty()) throw Error("--depfile: the build made no .ko file to name (give --depfile-target)");
+    write_file_if_changed(fs::absolute(depfile).string(), depfile_text(targets, inputs));
   }
   return rc;
 }

@@ -38,7 +38,9 @@
 # The target's properties:
 #   MODFORGE_KERNEL_DIRS, MODFORGE_KERNEL_RELEASES, MODFORGE_OUTPUT_DIRS,
 #   MODFORGE_MODULE_FILES (the .ko per kernel), MODFORGE_SYMVERS_FILES (Module.symvers per
-#   kernel), MODFORGE_MODULE_DIR (the generated module directory), MODFORGE_COMPILE_COMMANDS.
+#   kernel), MODFORGE_EXPORTED_SYMVERS_FILES (<bindir>/<name>/exports/<release>/Module.symvers:
+#   its copy for importers, rewritten only when it changes), MODFORGE_MODULE_DIR (the generated
+#   module directory), MODFORGE_COMPILE_COMMANDS.
 # modforge_get_module_file(<target> <release or kernel dir> <var> [SYMVERS]) picks one kernel's.
 include_guard(GLOBAL)
 
@@ -130,10 +132,19 @@ function(modforge_add_kernel_module name)
   set(outdirs)
   set(kos)
   set(symvers)
+  set(exports)
+  set(publish)
   foreach(rel IN LISTS releases)
     list(APPEND outdirs "${base}/${rel}")
     list(APPEND kos "${base}/${rel}/${name}.ko")
     list(APPEND symvers "${base}/${rel}/Module.symvers")
+    # What importers read: a copy of Module.symvers that changes only when its content does
+    # (modpost writes Module.symvers on every run), so that an importer's modpost, and with
+    # Ninja its whole step, runs again only for a changed CRC or export.
+    list(APPEND exports "${base}/exports/${rel}/Module.symvers")
+    file(MAKE_DIRECTORY "${base}/exports/${rel}")
+    list(APPEND publish COMMAND "${CMAKE_COMMAND}" -E copy_if_different "${base}/${rel}/Module.symvers"
+                                "${base}/exports/${rel}/Module.symvers")
   endforeach()
   if(ntrees EQUAL 1)
     set(outarg "${base}/${releases}")  # one tree: -O is the output directory itself
@@ -245,7 +256,7 @@ function(modforge_add_kernel_module name)
       message(FATAL_ERROR "modforge_add_kernel_module(${name}): DEPENDS ${dep}: no such target (define it first)")
     endif()
     get_target_property(dep_rels "${dep}" MODFORGE_KERNEL_RELEASES)
-    get_target_property(dep_symvers "${dep}" MODFORGE_SYMVERS_FILES)
+    get_target_property(dep_symvers "${dep}" MODFORGE_EXPORTED_SYMVERS_FILES)
     if(NOT dep_rels)
       message(FATAL_ERROR "modforge_add_kernel_module(${name}): DEPENDS ${dep} is not a modforge module")
     endif()
@@ -283,7 +294,7 @@ function(modforge_add_kernel_module name)
   if(jobs)
     list(APPEND cmd -j "${jobs}")
   endif()
-  set(byproducts ${kos} ${symvers})
+  set(byproducts ${kos} ${symvers} ${exports})
   set(compdb_cmd)
   set(compdb "")
   if(arg_COMPILE_COMMANDS OR arg_CLANG OR MODFORGE_EXPORT_COMPILE_COMMANDS)
@@ -301,6 +312,7 @@ function(modforge_add_kernel_module name)
   add_custom_command(OUTPUT "${stamp}"
     BYPRODUCTS ${byproducts}
     COMMAND ${cmd}
+    ${publish}
     ${compdb_cmd}
     COMMAND "${CMAKE_COMMAND}" -E touch "${stamp}"
     DEPFILE "${depfile}"
@@ -322,6 +334,7 @@ function(modforge_add_kernel_module name)
     MODFORGE_OUTPUT_DIRS "${outdirs}"
     MODFORGE_MODULE_FILES "${kos}"
     MODFORGE_SYMVERS_FILES "${symvers}"
+    MODFORGE_EXPORTED_SYMVERS_FILES "${exports}"
     MODFORGE_MODULE_DIR "${srcdir}"
     MODFORGE_COMPILE_COMMANDS "${compdb}")
   set_property(DIRECTORY APPEND PROPERTY ADDITIONAL_CLEAN_FILES ${outdirs})

@@ -26,7 +26,7 @@
 ifeq ($(if $(obj),kbuild,$(if $(filter-out command line,$(origin KERNELRELEASE)),$(KERNELRELEASE))),)
 
 modforge-mk-dir := $(dir $(lastword $(MAKEFILE_LIST)))
-MODFORGE ?= $(or $(wildcard $(modforge-mk-dir)../../bin/modforge),modforge)
+MODFORGE ?= $(or $(wildcard $(abspath $(modforge-mk-dir)../../bin/modforge)),modforge)
 # The module directory: the one of the Makefile make was started with (-C or -f).
 MODFORGE_MODULE_DIR ?= $(abspath $(dir $(firstword $(MAKEFILE_LIST))))
 

@@ -75,7 +75,7 @@ private:
 
 class StageRunner {
 public:
-  StageRunner(Evaluator& ev, const BuildOptions& opts, std::counting_semaphore<>& slots, BuildStats& stats,
+  StageRunner(Evaluator& ev, const BuildOptions& opts, JobSlots& slots, BuildStats& stats,
               Mtimes& mtimes)
       : ev_(ev), opts_(opts), slots_(slots), stats_(stats), rules_(rules_for(ev.tree().kernel)), mtimes_(mtimes) {}
 
@@ -93,7 +93,7 @@ private:
 
   Evaluator& ev_;
   const BuildOptions& opts_;
-  std::counting_semaphore<>& slots_;
+  JobSlots& slots_;
   BuildStats& stats_;
   const Rules& rules_;
   Mtimes& mtimes_;
@@ -212,16 +212,15 @@ bool StageRunner::run_step(const Target& t, const Step& s) {
 
 bool StageRunner::run_target(const Target& t) {
   if (up_to_date(t)) return true;
-  slots_.acquire();
   bool ok = true;
   try {
+    SlotGuard slot(slots_);  // a jobserver token goes back however the steps end
     for (auto& s : t.steps)
       if (!(ok = run_step(t, s))) break;
-  } catch (const Error& e) {
+  } catch (const std::exception& e) {  // Error, or the library's (a thread must not end in one)
     write_all(2, std::string("modforge: ") + e.what() + "\n");
     ok = false;
   }
-  slots_.release();
   mtimes_.forget(t.path);
   std::lock_guard lock(stats_mutex_);
   ++stats_.ran;
@@ -302,7 +301,7 @@ int StageRunner::run(const Plan& plan) {
 
 namespace {
 
-int run_stage_with(Evaluator& ev, Stage stage, const BuildOptions& opts, std::counting_semaphore<>& slots,
+int run_stage_with(Evaluator& ev, Stage stage, const BuildOptions& opts, JobSlots& slots,
                    BuildStats& stats, Mtimes& mtimes) {
   Plan plan = ev.plan(stage);
   StageRunner runner(ev, opts, slots, stats, mtimes);
@@ -311,20 +310,20 @@ int run_stage_with(Evaluator& ev, Stage stage, const BuildOptions& opts, std::co
 
 }  // namespace
 
-int build_module(Evaluator& ev, const BuildOptions& opts, std::counting_semaphore<>& slots, BuildStats& stats) {
+int build_module(Evaluator& ev, const BuildOptions& opts, JobSlots& slots, BuildStats& stats) {
   Mtimes mtimes(ev.tree().objtree);
   for (Stage s : {Stage::Build, Stage::Modpost, Stage::Modfinal})
     if (int rc = run_stage_with(ev, s, opts, slots, stats, mtimes)) return rc;
   return 0;
 }
 
-int build_stage(Evaluator& ev, Stage stage, const BuildOptions& opts, std::counting_semaphore<>& slots,
+int build_stage(Evaluator& ev, Stage stage, const BuildOptions& opts, JobSlots& slots,
                 BuildStats& stats) {
   Mtimes mtimes(ev.tree().objtree);
   return run_stage_with(ev, stage, opts, slots, stats, mtimes);
 }
 
-int build_target(Evaluator& ev, const Target& target, const BuildOptions& opts, std::counting_semaphore<>& slots,
+int build_target(Evaluator& ev, const Target& target, const BuildOptions& opts, JobSlots& slots,
                  BuildStats& stats) {
   Mtimes mtimes(ev.tree().objtree);
   StageRunner runner(ev, opts, slots, stats, mtimes);

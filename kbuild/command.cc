@@ -13,6 +13,8 @@
 #include "kbuild/build.h"
 #include "kbuild/compdb.h"
 #include "kbuild/depfile.h"
+#include "kbuild/fragment_path.h"
+#include "kbuild/jobserver.h"
 #include "kbuild/launcher.h"
 #include "kbuild/make_eval.h"
 #include "kbuild/mirror.h"
@@ -38,6 +40,12 @@ constexpr const char* kUsage =
     "  install   install the built modules, then depmod (make -C <tree> M=DIR modules_install)\n"
     "  compdb    write the directory's compile_commands.json (clangd, clang-tidy)\n"
     "  ninja     write a build.ninja that performs the same build with ninja (--launcher ccache|distcc|...)\n"
+    "\n"
+    "  --makefile  print the path of the Makefile fragment for a module's own Makefile:\n"
+    "              include $(shell modforge --makefile)   (then make, make clean, make install)\n"
+    "\n"
+    "Run from a make recipe marked '+' (or naming $(MAKE)), build, install and compdb take their\n"
+    "job slots from make's jobserver (make -jN), never more than their own -j when one is given.\n"
     "\n"
     "Run 'modforge <command> --help' for a command's options.\n";
 
@@ -79,15 +87,14 @@ int cmd_install(const std::vector<std::string>& args) {
     return 0;
   const std::string& dir = c.dir;
   auto trees = find_trees(c.kernels);
-  int jobs = c.jobs;
-  std::counting_semaphore<> slots(jobs);
-  BuildOptions opts{jobs, c.verbose, {}};
+  auto slots = job_slots(c.jobs, c.jobs_given, c.verbose);
+  BuildOptions opts{slots.threads, c.verbose, {}};
   int rc = 0;
   for (auto& t : trees) {
     std::string out = output_dir(c, dir, t, trees.size());
     Evaluator ev(t, out, c.vars, default_cache_root());
     BuildStats stats;
-    int r = build_stage(ev, Stage::Modinst, opts, slots, stats);
+    int r = build_stage(ev, Stage::Modinst, opts, *slots.slots, stats);
     if (r == 0) r = run_depmod(ev, c.verbose);
     rc = std::max(rc, r);
   }
@@ -120,9 +127,8 @@ int cmd_build(const std::vector<std::string>& args) {
     throw Error("--pch: '" + pch + "' is not auto, always or never");
   fs::path dir = c.dir;
   auto trees = find_trees(c.kernels);
-  int jobs = c.jobs;
-  std::counting_semaphore<> slots(jobs);
-  BuildOptions opts{jobs, c.verbose, c.launcher, pch};
+  auto slots = job_slots(c.jobs, c.jobs_given, c.verbose);
+  BuildOptions opts{slots.threads, c.verbose, c.launcher, pch};
   std::string cache = default_cache_root();
   std::vector<std::string> out_dirs;
   for (auto& t : trees) out_dirs.push_back(output_dir(c, dir.string(), t, trees.size()));
@@ -135,7 +141,7 @@ int cmd_build(const std::vector<std::string>& args) {
       Evaluator ev(t, out, c.vars, cache);
       BuildStats stats;
       try {
-        int rc = build_module(ev, opts, slots, stats);
+        int rc = build_module(ev, opts, *slots.slots, stats);
         // Every build leaves compile_commands.json where its outputs are (the sources stay
         // clean with -O; clangd --compile-commands-dir finds it there).  A build that ran
         // nothing changed no command: an existing one stays.
@@ -193,15 +199,14 @@ int cmd_compdb(const std::vector<std::string>& args) {
     return 0;
   fs::path dir = c.dir;
   auto trees = find_trees(c.kernels);
-  int jobs = c.jobs;
-  std::counting_semaphore<> slots(jobs);
-  BuildOptions opts{jobs, c.verbose, {}};
+  auto slots = job_slots(c.jobs, c.jobs_given, c.verbose);
+  BuildOptions opts{slots.threads, c.verbose, {}};
   std::string out = output_dir(c, dir.string(), trees.front(), trees.size());
   if (out != dir.string()) sync_mirror(dir.string(), out);
   Evaluator ev(trees.front(), out, c.vars, default_cache_root());
   BuildStats stats;
   CompdbOptions co{output.empty() ? out + "/compile_commands.json" : output, clang};
-  return write_compdb(ev, co, [&] { return build_module(ev, opts, slots, stats); });
+  return write_compdb(ev, co, [&] { return build_module(ev, opts, *slots.slots, stats); });
 }
 
 }  // namespace
@@ -211,6 +216,10 @@ int modforge_main(const std::vector<std::string>& args) {
     if (args.size() < 2 || args[1] == "--help" || args[1] == "-h") {
       std::cout << kUsage;
       return args.size() < 2 ? 1 : 0;
+    }
+    if (args[1] == "--makefile") {
+      std::cout << makefile_fragment_path() << "\n";
+      return 0;
     }
     std::vector<std::string> rest(args.begin() + 2, args.end());
     if (args[1] == "build") return cmd_build(rest);

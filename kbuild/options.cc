@@ -84,6 +84,7 @@ bool parse_common(const std::vector<std::string>& args, Common& c, const char* u
   fs::path dir = fs::canonical(c.dir, ec);
   if (ec) throw Error(c.dir + ": " + ec.message());
   c.dir = dir.string();
+  c.jobs_given = c.jobs > 0;
   if (c.jobs <= 0) c.jobs = int(std::max(1u, std::thread::hardware_concurrency()));
   if (!c.launcher.empty()) c.launcher = resolve_launcher(c.launcher);
   return true;

@@ -16,6 +16,7 @@ struct Common {
   std::string build_dir;
   std::string launcher;
   int jobs = 0;
+  bool jobs_given = false;  // -j was on the command line (it caps a make jobserver's -j)
   bool verbose = false;
 };
 

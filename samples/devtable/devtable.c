@@ -1,18 +1,19 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * modforge sample: a PCI driver and a USB driver with device tables. MODULE_DEVICE_TABLE
- * lets modpost write one alias per entry (pci:v00008086d00001234sv*sd*bc*sc*i*,
+ * lets modpost write one alias per entry (pci:v00001B36d000000F1sv*sd*bc*sc*i*,
  * usb:v1209pF00Dd*dc*dsc*dp*ic*isc*ip*in*, ...); depmod collects them in modules.alias, and
  * udev's `modprobe <modalias of a new device>` then loads this module. The ids match no
- * device qemu emulates, so loading probes nothing. The USB half needs usbcore (modprobe
- * loads it first; with insmod, load usb-common and usbcore yourself).
+ * device qemu emulates, so loading probes nothing; nor do they match any other module of
+ * Debian's kernels (8086:1234, say, would also load pata_mpiix). The USB half needs
+ * usbcore (modprobe loads it first; with insmod, load usb-common and usbcore yourself).
  */
 #include <linux/module.h>
 #include <linux/pci.h>
 #include <linux/usb.h>
 
 static const struct pci_device_id devtable_pci_ids[] = {
-	{ PCI_DEVICE(0x8086, 0x1234) },				/* vendor and device */
+	{ PCI_DEVICE(0x1b36, 0x00f1) },				/* vendor and device */
 	{ PCI_DEVICE_SUB(0x1b36, 0x00f0, 0x1b36, 0x0001) },	/* and subsystem ids */
 	{ PCI_VDEVICE(INTEL, 0x1235), .driver_data = 1 },	/* with driver data */
 	{ }

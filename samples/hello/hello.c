@@ -30,7 +30,7 @@ MODULE_DESCRIPTION("modforge sample: entry, exit and every MODULE_* tag");
 MODULE_VERSION("1.2.3");		/* also adds a srcversion (MD4 of the sources) */
 MODULE_ALIAS("modforge-hello");		/* `modprobe modforge-hello` finds this module */
 MODULE_ALIAS("char-major-240-*");
-MODULE_SOFTDEP("pre: crc32c post: crc16");	/* modprobe loads these around it */
+MODULE_SOFTDEP("pre: crc16 post: crc-ccitt");	/* modprobe loads these around it */
 #ifdef MODULE_WEAKDEP			/* 6.12's headers have it, 6.1's do not */
 MODULE_WEAKDEP("crc-itu-t");
 #endif

@@ -10,6 +10,7 @@
 #include "core/error.h"
 #include "kbuild/build.h"
 #include "kbuild/compdb.h"
+#include "kbuild/dkms.h"
 #include "kbuild/launcher.h"
 #include "kbuild/make_eval.h"
 #include "kbuild/mirror.h"
@@ -35,6 +36,7 @@ constexpr const char* kUsage =
     "  install   install the built modules, then depmod (make -C <tree> M=DIR modules_install)\n"
     "  compdb    write the directory's compile_commands.json (clangd, clang-tidy)\n"
     "  ninja     write a build.ninja that performs the same build with ninja (--launcher ccache|distcc|...)\n"
+    "  dkms      dkms build SRC: a DKMS package for several kernels at once, with a load check\n"
     "\n"
     "Run 'modforge <command> --help' for a command's options.\n";
 
@@ -194,6 +196,7 @@ int modforge_main(const std::vector<std::string>& args) {
     if (args[1] == "install") return cmd_install(rest);
     if (args[1] == "compdb") return cmd_compdb(rest);
     if (args[1] == "ninja") return cmd_ninja(rest);
+    if (args[1] == "dkms") return cmd_dkms(rest);
     if (args[1] == "step") return cmd_step(rest);  // hidden: what build.ninja's edges run
     std::cerr << "modforge: unknown command '" << args[1] << "'\n" << kUsage;
     return 1;

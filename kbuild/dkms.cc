@@ -45,7 +45,10 @@ constexpr const char* kUsage =
     "Then, per kernel, every BUILT_MODULE_NAME is looked for, copied (strip -g as dkms) to\n"
     "<release>/<arch>/module/, and loaded with its dependencies, as modprobe would, into our\n"
     "emulated kernel of that release.  One report line per package and module and kernel:\n"
-    "  <release>: <package> <version>: built by modforge|built through bash|build failed ...\n"
+    "  <release>: <package> <version>: built by modforge in T s: <MAKE line>\n"
+    "  <release>: <package> <version>: built through bash (<why>) in T s: <MAKE line>\n"
+    "  <release>: <package> <version>: build failed (modforge|bash, exit N, T s): <first error>; log <file>\n"
+    "  <release>: <package> <version>: excluded: <BUILD_EXCLUSIVE_* rule>\n"
     "  <release>: <module>: built <file>: loads | does not load: <reason>\n"
     "  <release>: <module>: not built\n"
     "Exit: 0 every kernel built every module and each loads; 2 a build failed (or a module was\n"
@@ -58,6 +61,7 @@ struct Opts {
   std::vector<std::string> modules_dirs;
   std::string root;
   std::string genksyms, modpost;
+  std::string pch = "auto";
   int jobs = 0;
   bool verbose = false;
 };
@@ -255,7 +259,7 @@ KernelResult build_for_kernel(const Opts& o, const KernelJob& k) {
     try {
       Evaluator ev(k.tree, direct.make.module_dir, direct.make.vars, default_cache_root());
       std::counting_semaphore<> slots(o.jobs);
-      BuildOptions bo{o.jobs, o.verbose, {}, "auto"};
+      BuildOptions bo{o.jobs, o.verbose, {}, o.pch};
       BuildStats stats;
       rc = build_module(ev, bo, slots, stats);
     } catch (const Error& e) {
@@ -268,7 +272,7 @@ KernelResult build_for_kernel(const Opts& o, const KernelJob& k) {
     close(save1);
     close(save2);
   } else {
-    how = "built through bash (" + direct.why + ")";
+    how = "built through bash (not make -C <tree> M=...: " + direct.why + ")";
     fresh_copy(o.src, build_dir);
     std::string gk = find_tool(o.genksyms, "genksyms"), mp = find_tool(o.modpost, "modpost");
     std::string kver = k.tree.kernel == Kernel::v6_1 ? "6.1" : "6.12";
@@ -309,12 +313,14 @@ KernelResult build_for_kernel(const Opts& o, const KernelJob& k) {
     }
   }
   if (rc != 0) {
-    say(pkg + ": build failed (exit " + std::to_string(rc) + ", " + took + "): " + first_error(text) + "; log " + log);
+    say(pkg + ": build failed (" + (direct.ok ? "modforge" : "bash") + ", exit " + std::to_string(rc) + ", " + took +
+        "): " + first_error(text) + "; log " + log);
     res.status = kBuildFailed;
   } else if (!not_made.empty()) {
     std::string list;
     for (auto& n : not_made) list += (list.empty() ? "" : ", ") + n;
-    say(pkg + ": build failed: the MAKE line made no " + list + " in " + build_dir + " (" + took + "); log " + log);
+    say(pkg + ": build failed (" + (direct.ok ? "modforge" : "bash") + ", " + took + "): the MAKE line made no " + list +
+        " in " + build_dir + "; log " + log);
     res.status = kBuildFailed;
   } else {
     say(pkg + ": " + how + " in " + took + ": " + line);
@@ -361,6 +367,9 @@ int cmd_dkms_build(const std::vector<std::string>& args) {
       ("modules", po::value(&o.modules_dirs)->composing(),
        "a kernel's shipped modules, lib/modules/<release> (repeatable; matched by the release; default: "
        "/lib/modules/<release>): the load check takes the kernel modules a package needs from there")
+      ("pch", po::value(&o.pch)->default_value("auto"),
+       "the driver's precompiled <linux/module.h> for the .mod.c compiles, as modforge build's --pch: "
+       "auto, always, never")
       ("genksyms", po::value(&o.genksyms), "our genksyms, for MAKE lines run through bash (default: beside modforge)")
       ("modpost", po::value(&o.modpost), "our modpost, likewise");
   po::options_description hidden;
@@ -377,6 +386,8 @@ int cmd_dkms_build(const std::vector<std::string>& args) {
     std::cout << kUsage << "\n" << d;
     return 0;
   }
+  if (o.pch != "auto" && o.pch != "always" && o.pch != "never")
+    throw Error("--pch: '" + o.pch + "' is not auto, always or never");
   if (ops.size() != 1) throw Error(std::string(ops.empty() ? "no" : "more than one") +
                                    " package source directory (modforge dkms build /usr/src/<package>-<version>)");
   std::error_code ec;

@@ -89,6 +89,10 @@ private:
 };
 
 std::string why_not(const lk::Outcome& o) {
+  // The emulator runs no code but reads an init that returns a constant (loader/kernel/init_return.h).
+  if (o.init_failed)
+    return "its init function returns -" + std::to_string(o.err) + " (" + strerror(o.err) +
+           "); the kernel's checks all pass";
   std::string r = std::string(strerror(o.err)) + " (errno " + std::to_string(o.err) + ")";
   for (auto& l : o.log)
     if (l.level <= lk::kWarn) return r + ": " + l.msg;

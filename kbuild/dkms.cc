@@ -366,7 +366,8 @@ int cmd_dkms_build(const std::vector<std::string>& args) {
       ("verbose,v", po::bool_switch(&o.verbose), "print every command (V=1) and each kernel's make.log")
       ("modules", po::value(&o.modules_dirs)->composing(),
        "a kernel's shipped modules, lib/modules/<release> (repeatable; matched by the release; default: "
-       "/lib/modules/<release>): the load check takes the kernel modules a package needs from there")
+       "$MODFORGE_MODULES when it is that release's, else /lib/modules/<release>): the load check takes "
+       "the kernel modules a package needs from there")
       ("pch", po::value(&o.pch)->default_value("auto"),
        "the driver's precompiled <linux/module.h> for the .mod.c compiles, as modforge build's --pch: "
        "auto, always, never")
@@ -415,6 +416,10 @@ int cmd_dkms_build(const std::vector<std::string>& args) {
           fs::path(fs::absolute(m)).lexically_normal().parent_path().filename() == trees[i].release)
         j.modules_dir = fs::absolute(m).lexically_normal().string();
     if (!j.modules_dir.empty() && j.modules_dir.back() == '/') j.modules_dir.pop_back();
+    // else MODFORGE_MODULES, as the loader's commands take it, when it is this release's
+    if (const char* env = std::getenv("MODFORGE_MODULES"); j.modules_dir.empty() && env && *env &&
+                                                            fs::path(env).filename() == trees[i].release)
+      j.modules_dir = env;
     jobs.push_back(j);
   }
   for (auto& m : o.modules_dirs) {

@@ -13,6 +13,7 @@ pkgs=(
   linux-image-6.12.117+deb12-amd64
   qemu-system-x86 busybox-static kmod strace jq
   pahole ccache distcc clangd-14
+  dkms
 )
 # qemu-system-x86, busybox-static, kmod: the real-kernel tests boot Debian's kernels through
 # ../shared/tools/kernel-oracle.sh; strace: the modpost corpus recorder; jq: the layout corpus script.
@@ -20,6 +21,8 @@ pkgs=(
 # runs for .BTF; ccache and distcc are the launchers `modforge ninja` is tested with (distccd
 # started on 127.0.0.1 by the test); clangd-14 (Debian's package of clangd) checks modforge compdb's compile_commands.json.
 # tests/corpus/fetch-dkms.sh needs apt-get download and dpkg -x only (always on Debian).
+# dkms: tests/kbuild_dkms.sh compares `modforge dkms build` with the real `dkms build` (run
+# with its trees in the test's work dir; installing it adds only its kernel hooks).
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")

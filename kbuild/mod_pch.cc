@@ -149,6 +149,9 @@ std::optional<bool> ModPch::compile_with(const ModCompile& mc, const std::string
   bool used = read && words.size() >= 3 && words[1] == mc.source && words[2] == defs;
   for (size_t i = 3; used && i < words.size(); ++i) used = words[i] != dir + "/modpch.h";
   if (!used) {
+    // GCC read the header's text: the PCH no longer fits this compiler (an upgrade behind
+    // the same flags).  Forgetting its dependency list makes the next build make it again.
+    if (read && r.err.empty() && dir == dir_) unlink((dir + "/deps").c_str());
     unlink(abs(object).c_str());
     unlink(abs(depfile).c_str());
     return std::nullopt;

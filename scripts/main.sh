@@ -96,6 +96,56 @@ echo "\$ ls exporter/build-*/*.ko"
 echo "\$ modforge build exporter --kernel ${tree[$kernel]}   # in place, as make M= does"
 (cd "$kb" && "$mf" build exporter --kernel "${tree[$kernel]}")
 ms() { local t0 t1; t0=$(date +%s%N); "$@" > /dev/null 2>&1; t1=$(date +%s%N); echo $(((t1 - t0) / 1000000)); }
-ours_ms=$(ms "$mf" build "$kb/exporter" --kernel "${tree[$kernel]}")
+# from the same directory as the build above: the plan's key includes $PWD (DKMS Makefiles read it)
+ours_ms=$(cd "$kb" && ms "$mf" build exporter --kernel "${tree[$kernel]}")
 make_ms=$(ms make -C "${tree[$kernel]}" M="$kb/exporter" modules)
 echo "== no-op rebuild: modforge build ${ours_ms} ms, make M= ${make_ms} ms"
+
+# CMake: the samples as a user builds them, through the installed package: configure samples/
+# (every sample, both Debian trees) against `cmake --install`'s prefix, build, a no-op, edit a
+# header three objects of multi_object include and rebuild, then load every sample into the
+# emulated kernel (what the samples need from the kernel itself comes from its own modules
+# through modprobe) and unload them.
+cm=$out/cmake
+rm -rf "$cm"; mkdir -p "$cm"
+export MODFORGE_KBUILD_CACHE=$cm/cache
+cmake --install "$here/build" --prefix "$cm/prefix" > /dev/null
+cp -r "$here/samples" "$cm/samples"   # a copy: the header edit below stays out of the repository
+echo "== CMake: samples/ through the installed package (find_package(modforge), modforge_add_kernel_module)"
+echo "\$ cmake -S samples -B build-samples -G Ninja -DCMAKE_PREFIX_PATH=<prefix>"
+cmake -S "$cm/samples" -B "$cm/b" -G Ninja -DCMAKE_PREFIX_PATH="$cm/prefix" > "$cm/configure.log" || { cat "$cm/configure.log"; exit 1; }
+echo "\$ cmake --build build-samples    # (the first and last lines)"
+cmake --build "$cm/b" > "$cm/build.log" 2>&1 || { cat "$cm/build.log"; exit 1; }
+head -6 "$cm/build.log"; echo "   ..."; tail -3 "$cm/build.log"
+echo "\$ ls build-samples/*/*/*/*.ko"
+(cd "$cm/b" && ls */*/*/*.ko | column -c 150)
+t0=$(date +%s%N); cmake --build "$cm/b" > "$cm/noop.log"; t1=$(date +%s%N)
+echo "== no-op cmake --build: $(((t1 - t0) / 1000000)) ms ($(grep -c . "$cm/noop.log") line: $(head -1 "$cm/noop.log"))"
+echo "\$ echo '/* edited */' >> samples/multi_object/mo.h; cmake --build build-samples"
+echo '/* edited */' >> "$cm/samples/multi_object/mo.h"
+cmake --build "$cm/b" > "$cm/rebuild.log" 2>&1 || { cat "$cm/rebuild.log"; exit 1; }
+grep -E '^  (CC|LD)' "$cm/rebuild.log" | sed 's|'"$cm"'/b/||' || true
+echo "   (rebuilt: $(grep -cE '^  CC' "$cm/rebuild.log") compiles; the other samples untouched)"
+rel=$release
+kos=$cm/b
+export MODFORGE_STATE=$cm/kernel.state MODFORGE_TARGET=${tree[$kernel]}
+rm -f "$MODFORGE_STATE"
+echo "== the samples in an emulated $rel kernel"
+echo "\$ modprobe -v usbcore; modprobe -v crc16     # devtable needs usbcore; hello's softdep names crc16"
+"$kmod/modprobe" -v usbcore; "$kmod/modprobe" -v crc16
+for m in hello/hello "params/params p_int=-7 p_charp=hi p_array=1,2,3 p_string=modforge p_hexint=0xff" export_ns/export_ns import_ns/import_ns \
+         multi_object/multi_object kobject/kobject_sysfs devtable/devtable asm_call/asm_call exporter/exporter; do
+  set -- $m
+  name=${1#*/}
+  ko=$(find "$kos" -path "*/$rel/$name.ko" | head -1)
+  shift
+  echo "\$ insmod $name.ko $*"
+  "$kmod/insmod" --dmesg "$ko" "$@"
+done
+echo "\$ lsmod"
+"$kmod/lsmod"
+echo "\$ rmmod every sample (import_ns before export_ns)"
+for n in exporter asm_call devtable kobject_sysfs multi_object import_ns export_ns params hello; do "$kmod/rmmod" "$n"; done
+"$kmod/lsmod" | grep -qE '^(hello|params|export_ns|import_ns|multi_object|kobject_sysfs|devtable|asm_call|exporter) ' &&
+  { echo "   a sample is still loaded"; exit 1; }
+echo "== every sample loaded and unloaded"

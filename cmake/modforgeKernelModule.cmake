@@ -2,8 +2,11 @@
 # `modforge build` exactly as `make -C <tree> M=<dir> modules` builds it.
 #
 #   modforge_add_kernel_module(<name>
-#     SOURCES <file>...                 .c and .S files become the module's objects (headers may be
-#                                       listed for IDEs; they are found through -iquote)
+#     SOURCES <file>...                 .c and .S files become the module's objects; headers listed
+#                                       are linked beside them, so that a source's "..." include
+#                                       finds them in the module directory as make in place does
+#                                       (the same paths in the DWARF: the .ko make builds); others
+#                                       are found through -iquote
 #     [KERNEL_DIR <dir>...]             kernel build trees (default: ${MODFORGE_KERNEL_DIR}, else what
 #                                       `modforge build` picks: /lib/modules/$(uname -r)/build, else
 #                                       the newest /usr/src/linux-headers-*)
@@ -170,11 +173,12 @@ function(modforge_add_kernel_module name)
     if(NOT dir IN_LIST quote_dirs)
       list(APPEND quote_dirs "${dir}")
     endif()
+    set(header FALSE)
     if(NOT abs MATCHES "\\.(c|S)$")
-      if(abs MATCHES "\\.(h|hh|hpp|inc)$")
-        continue()
+      if(NOT abs MATCHES "\\.(h|hh|hpp|inc)$")
+        message(FATAL_ERROR "modforge_add_kernel_module(${name}): ${s} is not a .c, .S or header file")
       endif()
-      message(FATAL_ERROR "modforge_add_kernel_module(${name}): ${s} is not a .c, .S or header file")
+      set(header TRUE)
     endif()
     cmake_path(IS_PREFIX CMAKE_CURRENT_SOURCE_DIR "${abs}" NORMALIZE in_src)
     cmake_path(IS_PREFIX CMAKE_CURRENT_BINARY_DIR "${abs}" NORMALIZE in_bin)
@@ -182,6 +186,8 @@ function(modforge_add_kernel_module name)
       file(RELATIVE_PATH rel_src "${CMAKE_CURRENT_SOURCE_DIR}" "${abs}")
     elseif(in_bin)
       file(RELATIVE_PATH rel_src "${CMAKE_CURRENT_BINARY_DIR}" "${abs}")
+    elseif(header)
+      continue()  # found through -iquote
     else()
       message(FATAL_ERROR "modforge_add_kernel_module(${name}): ${s} is outside ${CMAKE_CURRENT_SOURCE_DIR} "
                           "and ${CMAKE_CURRENT_BINARY_DIR}")
@@ -190,6 +196,9 @@ function(modforge_add_kernel_module name)
     file(MAKE_DIRECTORY "${link_dir}")
     file(CREATE_LINK "${abs}" "${srcdir}/${rel_src}" SYMBOLIC)
     list(APPEND links "${srcdir}/${rel_src}")
+    if(header)
+      continue()
+    endif()
     string(REGEX REPLACE "\\.(c|S)$" ".o" obj "${rel_src}")
     list(APPEND objects "${obj}")
   endforeach()

@@ -115,18 +115,14 @@ int cmd_build(const std::vector<std::string>& args) {
        "for CMake's DEPFILE, ninja and make")
       ("depfile-target", po::value(&depfile_targets)->composing(),
        "the depfile rule's target (repeatable; default: every .ko built)");
-  own.add_options()("pch", po::value(&pch)->default_value("auto"),
-                    "compile the <module>.mod.c files with a precompiled <linux/module.h> (kept in the cache, "
-                    "checked to give the same bytes): auto (made when a build compiles 4 or more, used once "
-                    "made), always, never");
+  add_pch_option(own, pch);
   if (!parse_common(args, c,
                     "Usage: modforge build [DIR] [VAR=VALUE ...] [options]\n"
                     "Builds the modules of DIR (default: the current directory) as\n"
                     "`make -C <tree> M=DIR VAR=VALUE ... modules` does, with identical outputs.\n",
                     true, &own))
     return 0;
-  if (pch != "auto" && pch != "always" && pch != "never")
-    throw Error("--pch: '" + pch + "' is not auto, always or never");
+  check_pch(pch);
   fs::path dir = c.dir;
   auto trees = find_trees(c.kernels);
   auto slots = job_slots(c.jobs, c.jobs_given, c.verbose);

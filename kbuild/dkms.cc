@@ -20,6 +20,7 @@
 #include "kbuild/build.h"
 #include "kbuild/dkms_conf.h"
 #include "kbuild/dkms_load.h"
+#include "kbuild/options.h"
 #include "kbuild/make_eval.h"
 #include "kbuild/spawn.h"
 #include "kbuild/tree.h"
@@ -369,27 +370,12 @@ int cmd_dkms_build(const std::vector<std::string>& args) {
        "a kernel's shipped modules, lib/modules/<release> (repeatable; matched by the release; default: "
        "$MODFORGE_MODULES when it is that release's, else /lib/modules/<release>): the load check takes "
        "the kernel modules a package needs from there")
-      ("pch", po::value(&o.pch)->default_value("auto"),
-       "the driver's precompiled <linux/module.h> for the .mod.c compiles, as modforge build's --pch: "
-       "auto, always, never")
       ("genksyms", po::value(&o.genksyms), "our genksyms, for MAKE lines run through bash (default: beside modforge)")
       ("modpost", po::value(&o.modpost), "our modpost, likewise");
-  po::options_description hidden;
+  add_pch_option(d, o.pch);
   std::vector<std::string> ops;
-  hidden.add_options()("operand", po::value(&ops));
-  po::options_description all;
-  all.add(d).add(hidden);
-  po::positional_options_description pos;
-  pos.add("operand", -1);
-  po::variables_map vm;
-  po::store(po::command_line_parser(args).options(all).positional(pos).run(), vm);
-  po::notify(vm);
-  if (vm.count("help")) {
-    std::cout << kUsage << "\n" << d;
-    return 0;
-  }
-  if (o.pch != "auto" && o.pch != "always" && o.pch != "never")
-    throw Error("--pch: '" + o.pch + "' is not auto, always or never");
+  if (!parse_options(args, d, kUsage, ops)) return 0;
+  check_pch(o.pch);
   if (ops.size() != 1) throw Error(std::string(ops.empty() ? "no" : "more than one") +
                                    " package source directory (modforge dkms build /usr/src/<package>-<version>)");
   std::error_code ec;

@@ -56,18 +56,22 @@ std::string output_dir(const Common& c, const std::string& dir, const Tree& t, s
   return trees == 1 ? b : b + "/" + t.release;
 }
 
-// Parses a subcommand's options and operands; false when --help was printed.
-bool parse_common(const std::vector<std::string>& args, Common& c, const char* usage, bool launcher,
-                  const po::options_description* own) {
-  auto desc = common_options(c);
-  if (own) desc.add(*own);
-  if (launcher)
-    desc.add_options()("launcher", po::value(&c.launcher),
-                       "run each compile through this launcher (ccache, sccache, distcc, icecc or a path); "
-                       "kbuild's -Wp,-MMD becomes -MMD -MF, the .cmd files keep kbuild's command");
-  std::vector<std::string> ops;
+void add_pch_option(po::options_description& desc, std::string& pch) {
+  desc.add_options()("pch", po::value(&pch)->default_value("auto"),
+                     "compile the <module>.mod.c files with a precompiled <linux/module.h> (kept in the cache, "
+                     "checked to give the same bytes): auto (made when a build compiles 4 or more, used once "
+                     "made), always, never");
+}
+
+void check_pch(const std::string& pch) {
+  if (pch != "auto" && pch != "always" && pch != "never")
+    throw Error("--pch: '" + pch + "' is not auto, always or never");
+}
+
+bool parse_options(const std::vector<std::string>& args, const po::options_description& desc, const char* usage,
+                   std::vector<std::string>& operands) {
   po::options_description hidden;
-  hidden.add_options()("operand", po::value(&ops));
+  hidden.add_options()("operand", po::value(&operands));
   po::options_description all;
   all.add(desc).add(hidden);
   po::positional_options_description pos;
@@ -79,6 +83,20 @@ bool parse_common(const std::vector<std::string>& args, Common& c, const char* u
     std::cout << usage << "\n" << desc;
     return false;
   }
+  return true;
+}
+
+// Parses a subcommand's options and operands; false when --help was printed.
+bool parse_common(const std::vector<std::string>& args, Common& c, const char* usage, bool launcher,
+                  const po::options_description* own) {
+  auto desc = common_options(c);
+  if (own) desc.add(*own);
+  if (launcher)
+    desc.add_options()("launcher", po::value(&c.launcher),
+                       "run each compile through this launcher (ccache, sccache, distcc, icecc or a path); "
+                       "kbuild's -Wp,-MMD becomes -MMD -MF, the .cmd files keep kbuild's command");
+  std::vector<std::string> ops;
+  if (!parse_options(args, desc, usage, ops)) return false;
   split_operands(ops, c);
   std::error_code ec;
   fs::path dir = fs::canonical(c.dir, ec);

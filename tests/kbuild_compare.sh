@@ -28,9 +28,7 @@ source "$here/kbuild_lib.sh"
 [ -n "${KB_NO_QEMU:-}" ] || need_qemu_tier
 kmod=$(dirname "$modforge")/../loader/modforge-kmod
 [ -x "$kmod" ] || { echo "FAIL: $kmod missing"; exit 1; }
-for t in make objcopy readelf cmp pahole; do
-  command -v "$t" >/dev/null || { echo "FAIL: $t is missing (run scripts/setup.sh)"; exit 1; }
-done
+kb_need_tools make objcopy readelf cmp pahole
 
 declare -A trees=([6.1]=/usr/src/linux-headers-6.1.0-56-amd64 [6.12]=/usr/src/linux-headers-6.12.117+deb12-amd64)
 work=$(mktemp -d /tmp/modforge-kbuild-compare.XXXXXX)

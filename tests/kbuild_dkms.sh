@@ -27,9 +27,7 @@ source "$here/tier_lib.sh"
 tier_args MODFORGE "$@"
 modforge=$tool
 source "$here/kbuild_lib.sh"
-for t in dkms make xz strip readelf objcopy cmp; do
-  command -v "$t" >/dev/null || { echo "FAIL: $t is missing (run scripts/setup.sh)"; exit 1; }
-done
+kb_need_tools dkms make xz strip readelf objcopy cmp
 jobs=${KB_JOBS:-2}
 
 trees=(/usr/src/linux-headers-6.1.0-56-amd64 /usr/src/linux-headers-6.12.117+deb12-amd64)

@@ -239,3 +239,11 @@ kb_resolve() {
   esac
   KB_VARS+=("${words[@]:1}")
 }
+
+# kb_need_tools TOOL...: each on PATH (or in /sbin, where kmod's tools live), else FAIL and exit.
+kb_need_tools() {
+  local t
+  for t in "$@"; do
+    command -v "$t" >/dev/null || [ -x "/sbin/$t" ] || { echo "FAIL: $t is missing (run scripts/setup.sh)"; exit 1; }
+  done
+}

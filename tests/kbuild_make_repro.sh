@@ -28,9 +28,7 @@ source "$here/kbuild_lib.sh"
 declare -A trees=([6.1]=/usr/src/linux-headers-6.1.0-56-amd64 [6.12]=/usr/src/linux-headers-6.12.117+deb12-amd64)
 versions=("$@"); [ $# -gt 0 ] || versions=(6.1 6.12)
 work=${KB_WORK:-/tmp/modforge-kbuild-repro}
-for t in make objcopy readelf cmp pahole; do
-  command -v "$t" >/dev/null || { echo "FAIL: $t is missing (run scripts/setup.sh)"; exit 1; }
-done
+kb_need_tools make objcopy readelf cmp pahole
 
 mapfile -t lines < <(kb_module_lines "${KB_MODULES:-$here/kbuild-modules.txt}")
 if [ -n "${KB_ONLY:-}" ]; then

@@ -28,9 +28,7 @@ source "$here/tier_lib.sh"
 tier_args MODFORGE "$@"
 source "$here/kbuild_lib.sh"
 build=$(cd "$(dirname "$tool")/.." && pwd)
-for t in cmake ninja make cmp objcopy readelf pahole; do
-  command -v "$t" >/dev/null || { echo "FAIL: $t is missing (run scripts/setup.sh)"; exit 1; }
-done
+kb_need_tools cmake ninja make cmp objcopy readelf pahole
 oracle_cache=${ORACLE_CACHE:-$HOME/.cache/modforge-oracle}
 
 declare -A trees=([6.1]=/usr/src/linux-headers-6.1.0-56-amd64 [6.12]=/usr/src/linux-headers-6.12.117+deb12-amd64)

@@ -17,6 +17,7 @@
 #include <string_view>
 #include <unordered_map>
 #include <unordered_set>
+#include <vector>
 
 #include <xxhash.h>
 
@@ -60,6 +61,9 @@ struct Target {
   std::string modules_dir;            // lib/modules/<release>, when found
   std::string dot_config;             // the .config text (the layout rules read it)
   ExportTable exports;                // vmlinux's exports
+  // The keys module signatures are verified against (DER X.509): the certificates built into
+  // the kernel image (vmlinuz), then those a user names (MOK-enrolled keys, `--key`).
+  std::vector<std::string> trusted_certs;
   // The built-in modules (modules.builtin), which kmod's rmmod calls "builtin".
   std::unordered_set<std::string, XxHash> builtin_modules;
 

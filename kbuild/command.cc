@@ -20,7 +20,7 @@
 #include "kbuild/make_eval.h"
 #include "kbuild/mirror.h"
 #include "kbuild/options.h"
-#include "kbuild/spawn.h"
+#include "core/spawn.h"
 #include "kbuild/steps.h"
 #include "kbuild/ninja.h"
 #include "kbuild/tree.h"

@@ -218,7 +218,9 @@ void merge_outcome(std::vector<Reason>& reasons, const k::Outcome& o, const std:
   // The taints the kernel announces, as reasons of their own (not blocking).
   for (const k::LogLine& l : o.log) {
     const std::string& m = l.msg;
-    if (m.find("taints kernel") == std::string::npos && m.find("tainting kernel") == std::string::npos) continue;
+    if (m.find("taints kernel") == std::string::npos && m.find("tainting kernel") == std::string::npos &&
+        m.find("staging directory") == std::string::npos)
+      continue;
     if (std::any_of(reasons.begin(), reasons.end(), [&](const Reason& r) { return r.kernel_line == m; })) continue;
     std::string what = m.substr(m.find(':') == std::string::npos ? 0 : m.find(':') + 2);
     reasons.push_back({.kind = "taint", .message = what, .kernel_line = m, .blocking = false});

@@ -44,6 +44,13 @@ struct LoadInfo {
   std::unordered_map<std::string, uint64_t> ext_addrs;  // stand-in addresses of resolved symbols
 
   void log(int level, std::string s) { logf(out.log, level, std::move(s)); }
+  // m.versions(), read once: check_version looks every resolved symbol up in it.
+  const std::vector<ModVersion>& versions() {
+    if (!versions_read) versions_cache = m.versions(), versions_read = true;
+    return versions_cache;
+  }
+  std::vector<ModVersion> versions_cache;
+  bool versions_read = false;
   // info->name, or what the kernel prints before it has one.
   std::string name_or_missing() const;
   bool tainted(unsigned bit) const { return state.tainted & (1ull << bit); }

@@ -62,12 +62,26 @@ uint8_t ModuleMemory::byte(uint64_t a) {
 }
 
 uint64_t ModuleMemory::read(uint64_t addr, unsigned size) {
+  // Fast path: inside one section's bytes, with nothing written outside the sections.
+  if (sparse_.empty()) {
+    if (Range* r = find(addr); r && size && addr - r->addr + size <= load(*r).size() && find(addr + size - 1) == r) {
+      uint64_t v = 0;
+      for (unsigned k = size; k-- > 0;) v = v << 8 | uint8_t(r->bytes[addr - r->addr + k]);
+      return v;
+    }
+  }
   uint64_t v = 0;
   for (unsigned k = 0; k < size; ++k) v |= uint64_t(byte(addr + k)) << (8 * k);
   return v;
 }
 
 void ModuleMemory::write(uint64_t addr, uint64_t v, unsigned size) {
+  if (sparse_.empty()) {
+    if (Range* r = find(addr); r && size && addr - r->addr + size <= load(*r).size() && find(addr + size - 1) == r) {
+      for (unsigned k = 0; k < size; ++k) r->bytes[addr - r->addr + k] = char(uint8_t(v >> (8 * k)));
+      return;
+    }
+  }
   for (unsigned k = 0; k < size; ++k) {
     const uint64_t a = addr + k;
     const uint8_t b = uint8_t(v >> (8 * k));

@@ -27,6 +27,8 @@ layout::LayoutInput layout_input(const ModuleView& m, bool livepatch) {
 }
 
 layout::ModuleLayout layout_of(const ModuleView& m, const Target& t, bool livepatch) {
+  if (t.layout_config && t.layout_config->version == t.version)
+    return layout::module_layout(layout_input(m, livepatch), *t.layout_config);
   return layout::module_layout(layout_input(m, livepatch), layout::layout_config_from(t.dot_config, t.version));
 }
 

@@ -218,6 +218,7 @@ Target load_target(const std::string& tree_arg, std::optional<Kernel> version, c
   }
 
   t.dot_config = *config;
+  t.layout_config = layout::layout_config_from(t.dot_config, t.version);
   auto cfg = parse_config(*config);
   auto on = [&](const char* k) { auto it = cfg.find(k); return it != cfg.end() && (it->second == "y" || it->second == "m"); };
   t.modversions = on("CONFIG_MODVERSIONS");

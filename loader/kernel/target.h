@@ -23,6 +23,7 @@
 
 #include "core/kernel.h"
 #include "loader/kernel/rules.h"
+#include "loader/layout/layout.h"
 
 namespace modforge::loader::kernel {
 
@@ -60,6 +61,8 @@ struct Target {
   uint64_t init_offset = 0, exit_offset = 0;
   std::string modules_dir;            // lib/modules/<release>, when found
   std::string dot_config;             // the .config text (the layout rules read it)
+  // What the layout reads of it, parsed once by load_target (absent: parsed per load).
+  std::optional<layout::LayoutConfig> layout_config;
   ExportTable exports;                // vmlinux's exports
   // The keys module signatures are verified against (DER X.509): the certificates built into
   // the kernel image (vmlinuz), then those a user names (MOK-enrolled keys, `--key`).

@@ -17,7 +17,7 @@ int try_to_force_load(LoadInfo& li, const std::string& reason) {
 bool check_version(LoadInfo& li, std::string_view sym, bool has_crc, uint32_t crc) {
   if (!has_crc) return true;
   if (!li.m.idx_vers) return try_to_force_load(li, std::string(sym)) == 0;
-  for (const ModVersion& v : li.m.versions()) {
+  for (const ModVersion& v : li.versions()) {
     if (v.name != sym) continue;
     if (v.crc == crc) return true;
     li.log(kWarn, li.m.name + ": disagrees about version of symbol " + std::string(sym));

@@ -8,7 +8,9 @@
 #include <thread>
 
 #include "abi/reasons.h"
+#include "core/decompress.h"
 #include "core/error.h"
+#include "core/fd_io.h"
 #include "loader/depmod/modread.h"
 #include "loader/kernel/kernel.h"
 #include "loader/kernel/state_file.h"
@@ -204,18 +206,27 @@ private:
       return;
     }
     k::State s = state_before(n, r.after, r.after_files);
-    std::optional<loader::kmod::KoFile> ko;
+    // The kernel gets the bytes as they are (kmod decompresses, nothing more): the emulated
+    // kernel decides on them; the static reasons need a well-formed ELF beside it.
+    std::string image;
     try {
-      ko.emplace(loader::kmod::KoFile::open(n.path));
+      std::string file;
+      if (!read_whole_file(n.path, file)) throw Error(n.path + ": cannot read the module");
+      image = decompress(file, n.path);
     } catch (const Error& e) {
-      // Not a module kmod can read: insmod would not get as far as the kernel.
       r.verdict = Verdict::refused;
       r.err = ENOEXEC;
       r.reasons.push_back({.kind = "elf", .message = e.what(), .first = true});
       return;
     }
     k::EmulatedKernel kernel(ct_.target, s);
-    k::Outcome o = kernel.init_module(ko->image(), "");
+    k::Outcome o = kernel.init_module(image, "");
+    std::optional<loader::kmod::KoFile> ko;
+    try {
+      ko.emplace(loader::kmod::KoFile::from_bytes(std::move(image), n.path));
+    } catch (const Error&) {
+      // Malformed past what the kernel checks: its answer stands alone.
+    }
     ProviderLookup providers = [&](std::string_view sym) {
       ProviderInfo p;
       std::string name;
@@ -230,7 +241,7 @@ private:
       else if (!dep.loaded && !dep.result.reasons.empty()) p.refused_why = dep.result.reasons.front().message;
       return p;
     };
-    r.reasons = find_reasons(*ko, ct_.target, s, providers);
+    if (ko) r.reasons = find_reasons(*ko, ct_.target, s, providers);
     merge_outcome(r.reasons, o, n.name);
     r.err = o.err;
     r.log = o.log;

@@ -177,6 +177,11 @@ bool line_matches(const Reason& r, const std::string& line) {
   return false;
 }
 
+bool is_taint_line(const std::string& m) {
+  return m.find("taints kernel") != std::string::npos || m.find("tainting kernel") != std::string::npos ||
+         m.find("staging directory") != std::string::npos;
+}
+
 std::string kind_of_line(const std::string& l, const k::Outcome& o) {
   if (o.init_failed) return "init";
   for (auto [needle, kind] : std::initializer_list<std::pair<const char*, const char*>>{
@@ -201,13 +206,18 @@ void merge_outcome(std::vector<Reason>& reasons, const k::Outcome& o, const std:
       if (first != reasons.end()) break;
     }
     if (first == reasons.end()) {
-      // The emulated kernel's reason has no static counterpart (ELF, relocation, BTF, init...).
+      // The emulated kernel's reason has no static counterpart (ELF, relocation, BTF, init...):
+      // its line is the first the kernel printed that is not a taint notice.
       Reason r;
-      const std::string line = o.log.empty() ? "" : o.log.back().msg;
+      std::string line;
+      if (!o.init_failed)
+        for (const k::LogLine& l : o.log)
+          if (!is_taint_line(l.msg)) { line = l.msg; break; }
       r.kind = kind_of_line(line, o);
       r.kernel_line = line;
       r.message = o.init_failed ? "every load check passes; the module's own init returns -" + std::string(strerrorname_np(o.err))
-                                : line.empty() ? "refused without a kernel line" : line;
+                  : line.empty() ? "refused (-" + std::string(strerrorname_np(o.err)) + ") without a kernel line"
+                                 : line;
       r.first = true;
       reasons.insert(reasons.begin(), std::move(r));
     } else {
@@ -218,9 +228,7 @@ void merge_outcome(std::vector<Reason>& reasons, const k::Outcome& o, const std:
   // The taints the kernel announces, as reasons of their own (not blocking).
   for (const k::LogLine& l : o.log) {
     const std::string& m = l.msg;
-    if (m.find("taints kernel") == std::string::npos && m.find("tainting kernel") == std::string::npos &&
-        m.find("staging directory") == std::string::npos)
-      continue;
+    if (!is_taint_line(m)) continue;
     if (std::any_of(reasons.begin(), reasons.end(), [&](const Reason& r) { return r.kernel_line == m; })) continue;
     std::string what = m.substr(m.find(':') == std::string::npos ? 0 : m.find(':') + 2);
     reasons.push_back({.kind = "taint", .message = what, .kernel_line = m, .blocking = false});

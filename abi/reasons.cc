@@ -225,6 +225,21 @@ void merge_outcome(std::vector<Reason>& reasons, const k::Outcome& o, const std:
       std::rotate(reasons.begin(), first, first + 1);
     }
   }
+  // The first refusal first, then what else refuses grouped by kind in the kernel's order of
+  // checks, symbols by name; taints and notes last.
+  auto rank = [](const Reason& r) {
+    static constexpr std::string_view order[] = {"signature", "elf", "vermagic", "this_module_size", "module_layout",
+                                                 "crc", "unknown_symbol", "namespace", "relocation", "btf", "init"};
+    for (std::size_t i = 0; i < std::size(order); ++i)
+      if (r.kind == order[i]) return static_cast<int>(i);
+    return static_cast<int>(std::size(order));
+  };
+  std::stable_sort(reasons.begin(), reasons.end(), [&](const Reason& a, const Reason& b) {
+    if (a.first != b.first) return a.first;
+    if (a.blocking != b.blocking) return a.blocking;
+    if (rank(a) != rank(b)) return rank(a) < rank(b);
+    return a.symbol < b.symbol;
+  });
   // The taints the kernel announces, as reasons of their own (not blocking).
   for (const k::LogLine& l : o.log) {
     const std::string& m = l.msg;

@@ -199,6 +199,14 @@ void merge_outcome(std::vector<Reason>& reasons, const k::Outcome& o, const std:
     // The kernel loads it: a static reason it did not act on is at most a note.
     for (Reason& r : reasons)
       if (r.blocking && r.kind != "signature") r.blocking = false;
+    // What it warns about while loading it (6.12's BTF mismatch, retpoline, an init's odd
+    // return...) is worth saying too.
+    for (const k::LogLine& l : o.log) {
+      if (l.level > k::kWarn || is_taint_line(l.msg)) continue;
+      if (std::any_of(reasons.begin(), reasons.end(), [&](const Reason& r) { return r.kernel_line == l.msg; })) continue;
+      reasons.push_back({.kind = kind_of_line(l.msg, o), .message = "the kernel warns: " + l.msg, .kernel_line = l.msg,
+                         .blocking = false});
+    }
   } else {
     auto first = reasons.end();
     for (const k::LogLine& l : o.log) {

@@ -3,6 +3,7 @@
 #include <lzma.h>
 #include <zlib.h>
 #include <zstd.h>
+#include <zstd_errors.h>
 
 #include <algorithm>
 #include <cstdio>
@@ -20,6 +21,8 @@ constexpr std::size_t kSetupSects = 0x1f1, kBootFlag = 0x1fe, kHeader = 0x202, k
 // Far above any kernel (Debian's decompress to 55-66 MB), low enough that a corrupt size
 // trailer cannot ask for the machine.
 constexpr uint64_t kMaxVmlinux = uint64_t{1} << 30;
+// Kernels compress 4-8 times; a trailer far beyond that is corrupt (and would be allocated).
+constexpr uint64_t kMaxRatio = 64;
 // liblzma's dictionary: the kernel's xz uses 32 MiB (scripts/xz_wrap.sh), lzma -9 64 MiB.
 constexpr uint64_t kLzmaMemLimit = uint64_t{256} << 20;
 
@@ -44,19 +47,12 @@ std::string_view compression_name(std::string_view p) {
   return "unknown";
 }
 
-// The decoder's output: grown by doubling from a guess, never past the size trailer + 1
-// (one byte more, so that output longer than the trailer says is seen and refused).
+// The decoder's output: the size trailer's bytes plus one (so that output longer than the
+// trailer says is seen and refused), allocated once.
 class Output {
 public:
-  Output(uint64_t expected, std::size_t input_size) : limit_(expected + 1) {
-    buf_.resize(static_cast<std::size_t>(std::min<uint64_t>(limit_, std::max<uint64_t>(uint64_t{input_size} * 64, 1 << 20))));
-  }
-  // Room after what was written; empty when the limit is reached.
-  char* room() {
-    if (done_ == buf_.size() && buf_.size() < limit_)
-      buf_.resize(static_cast<std::size_t>(std::min<uint64_t>(limit_, uint64_t{buf_.size()} * 2)));
-    return buf_.data() + done_;
-  }
+  explicit Output(uint64_t expected) { buf_.resize(static_cast<std::size_t>(expected) + 1); }
+  char* room() { return buf_.data() + done_; }
   std::size_t room_size() const { return buf_.size() - done_; }
   void wrote(std::size_t n) { done_ += n; }
   std::size_t done() const { return done_; }
@@ -66,7 +62,6 @@ public:
   }
 
 private:
-  uint64_t limit_;
   std::string buf_;
   std::size_t done_ = 0;
 };
@@ -104,29 +99,24 @@ void unlzma(std::string_view in, bool xz, Output& out, const std::string& what) 
   if (r != LZMA_STREAM_END && out.room_size() != 0) throw Error(what + ": " + lzma_cause(r));
 }
 
-// zstd -22 --ultra (window 2^27, libzstd's default limit): the first frame only.
+// zstd -22 --ultra: the first frame only, decoded in one call straight into the output
+// (streaming would first fill a window buffer of its own: 128 MiB for -22).
 void unzstd(std::string_view in, Output& out, const std::string& what) {
+  const std::size_t frame = ZSTD_findFrameCompressedSize(in.data(), in.size());
+  if (ZSTD_isError(frame)) {
+    const bool cut = ZSTD_getErrorCode(frame) == ZSTD_error_srcSize_wrong;
+    throw Error(what + ": " + (cut ? std::string("truncated data") : ZSTD_getErrorName(frame)));
+  }
   ZSTD_DCtx* d = ZSTD_createDCtx();
   if (!d) throw Error(what + ": cannot start the decoder");
-  ZSTD_inBuffer ib{in.data(), in.size(), 0};
-  std::size_t r = 1;
-  for (;;) {
-    char* to = out.room();
-    std::size_t room = out.room_size();
-    if (room == 0) break;
-    ZSTD_outBuffer ob{to, room, 0};
-    r = ZSTD_decompressStream(d, &ob, &ib);
-    out.wrote(ob.pos);
-    if (ZSTD_isError(r)) {
-      std::string why = ZSTD_getErrorName(r);
-      ZSTD_freeDCtx(d);
-      throw Error(what + ": " + why);
-    }
-    if (r == 0) break;                                       // the frame is decoded and flushed
-    if (ib.pos == ib.size && ob.pos < ob.size) break;        // wants input there is no more of
-  }
+  const std::size_t r = ZSTD_decompressDCtx(d, out.room(), out.room_size(), in.data(), frame);
   ZSTD_freeDCtx(d);
-  if (r != 0 && out.room_size() != 0) throw Error(what + ": truncated data");
+  if (ZSTD_isError(r)) {
+    // too long for the trailer's size: reported as such by the caller
+    if (ZSTD_getErrorCode(r) == ZSTD_error_dstSize_tooSmall) return out.wrote(out.room_size());
+    throw Error(what + ": " + ZSTD_getErrorName(r));
+  }
+  out.wrote(r);
 }
 
 // gzip -n -9: zlib stops at the end of the first member.
@@ -198,9 +188,10 @@ std::string vmlinux_from_image(std::string_view b, const std::string& name) {
   const std::string_view stream = h.payload.substr(0, h.payload.size() - 4);
   const uint64_t expected = le32(h.payload, h.payload.size() - 4);
   const std::string what = name + ": bzImage payload (" + std::string(h.compression) + ")";
-  if (expected > kMaxVmlinux)
-    throw Error(what + ": size trailer says " + std::to_string(expected) + " bytes, more than a kernel has");
-  Output out(expected, stream.size());
+  if (expected > kMaxVmlinux || expected > uint64_t{stream.size()} * kMaxRatio + (1 << 20))
+    throw Error(what + ": size trailer says " + std::to_string(expected) + " bytes, implausible for " +
+                std::to_string(stream.size()) + " compressed bytes");
+  Output out(expected);
   if (h.compression == "xz" || h.compression == "lzma") unlzma(stream, h.compression == "xz", out, what);
   else if (h.compression == "zstd") unzstd(stream, out, what);
   else if (h.compression == "gzip") ungzip(stream, out, what);

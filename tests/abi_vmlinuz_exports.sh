@@ -4,19 +4,24 @@
 # the real modpost wrote from the same build: every name, CRC, GPL flag and namespace, and
 # nothing more, for 6.1 (xz payload) and 6.12 (zstd payload).  The built-in certificates it
 # finds (system_certificate_list) must each parse with openssl, whose subject is printed; a
-# kernel built with CONFIG_MODULE_SIG_KEY (its headers' .config) must have at least one.
+# kernel built with CONFIG_MODULE_SIG_KEY (its headers' .config) must have at least one, and
+# kmod's modinfo must name one of them as the shipped modules' signer.  Then the emulated
+# kernel (modforge-kmod) on the image package's own layout, lib/modules/<release> with
+# boot/vmlinuz-<release> beside it and a placeholder System.map (loader/kernel/target.cc takes
+# the exports from the vmlinuz): shipped modules load, and one whose __versions CRC for a
+# vmlinux symbol was changed (ko-mutate) is refused as "disagrees about version of symbol".
 #
-# Usage: abi_vmlinuz_exports.sh DUMP_VMLINUX_EXPORTS SOURCE_DIR [6.1|6.12 ...]
+# Usage: abi_vmlinuz_exports.sh DUMP_VMLINUX_EXPORTS MODFORGE_KMOD KO_MUTATE SOURCE_DIR [6.1|6.12 ...]
 # Env: MODFORGE_ORACLE  kernel-oracle.sh (default SOURCE_DIR/../shared/tools/kernel-oracle.sh)
 #      ORACLE_CACHE     kernel images, as kernel-oracle.sh uses it
 set -euo pipefail
-[ $# -ge 2 ] || { echo "usage: $0 DUMP_VMLINUX_EXPORTS SOURCE_DIR [6.1|6.12 ...]" >&2; exit 2; }
-dump=$1 src=$2
-shift 2
+[ $# -ge 4 ] || { echo "usage: $0 DUMP_VMLINUX_EXPORTS MODFORGE_KMOD KO_MUTATE SOURCE_DIR [6.1|6.12 ...]" >&2; exit 2; }
+dump=$1 kmod=$2 mutate=$3 src=$4
+shift 4
 if [ $# -gt 0 ]; then versions=("$@"); else versions=(6.1 6.12); fi
 oracle=${MODFORGE_ORACLE:-$src/../shared/tools/kernel-oracle.sh}
 cache=${ORACLE_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/modforge-oracle}
-for t in openssl awk sort diff; do
+for t in openssl awk sort diff python3 xz /sbin/modinfo /sbin/modprobe; do
   command -v "$t" >/dev/null || { echo "FAIL: $t is not installed (scripts/setup.sh)"; exit 1; }
 done
 
@@ -93,6 +98,41 @@ for v in "${versions[@]}"; do
     echo "ok $v: $(basename "$ko") is signed by built-in certificate serial $sig_key ($(/sbin/modinfo -F signer "$ko"))"
   else
     echo "FAIL $v: $(basename "$ko")'s sig_key '$sig_key' is not the serial of a built-in certificate (${serials:-none})"; fail=1
+  fi
+
+  # The emulated kernel on lib/modules/<release> of the unpacked image package.
+  loaded=()
+  for m in xfrm_algo af_key dummy; do
+    ko=$(find "$mods/kernel" -name "$m.ko*" | head -1)
+    [ -n "$ko" ] || { echo "FAIL $v: no $m module under $mods"; fail=1; continue; }
+    if out=$(MODFORGE_TARGET=$mods MODFORGE_STATE=$d/state MODFORGE_DMESG=1 "$kmod" insmod "$ko" 2>&1); then
+      loaded+=("$m")
+    else
+      echo "FAIL $v: emulated insmod $(basename "$ko") with target $mods:"; echo "$out" | head -5; fail=1
+    fi
+  done
+  [ ${#loaded[@]} -eq 3 ] && echo "ok $v: xfrm_algo, af_key, dummy load into the emulated kernel of lib/modules/$rel (exports from the vmlinuz)"
+  # dummy, unsigned (a changed signed module is refused for its signature first), with the
+  # __versions CRC of a symbol vmlinux exports changed
+  ko=$(find "$mods/kernel/drivers/net" -name 'dummy.ko*' | head -1)
+  case $ko in *.xz) xz -dc "$ko" >"$d/dummy.ko" ;; *) cp "$ko" "$d/dummy.ko" ;; esac
+  python3 - "$d/dummy.ko" <<'PY'
+import struct, sys
+p = sys.argv[1]; b = open(p, "rb").read()
+magic = b"~Module signature appended~\n"
+assert b.endswith(magic), "not signed"
+sig_len = struct.unpack(">I", b[-len(magic) - 4:-len(magic)])[0]
+open(p, "wb").write(b[:len(b) - len(magic) - 12 - sig_len])
+PY
+  sym=$(/sbin/modprobe --dump-modversions "$d/dummy.ko" | awk '$2 != "module_layout" && $2 !~ /^__/ {print $2; exit}')
+  grep -q "	$sym	vmlinux	" "$d/real" || { echo "FAIL $v: $sym is not a vmlinux export"; fail=1; continue; }
+  "$mutate" "$d/dummy.ko" "$d/dummy-crc.ko" versions-crc "$sym" +1
+  if out=$(MODFORGE_TARGET=$mods MODFORGE_STATE=$d/state2 MODFORGE_DMESG=1 "$kmod" insmod "$d/dummy-crc.ko" 2>&1); then
+    echo "FAIL $v: dummy.ko with a changed CRC for $sym loaded"; fail=1
+  elif grep -q "disagrees about version of symbol $sym" <<<"$out"; then
+    echo "ok $v: dummy.ko with a changed CRC for $sym refused: $(grep -m1 disagrees <<<"$out")"
+  else
+    echo "FAIL $v: dummy.ko with a changed CRC for $sym refused, but not for the CRC:"; echo "$out" | head -5; fail=1
   fi
 done
 [ "$fail" -eq 0 ] && echo "PASS" || echo "FAIL"

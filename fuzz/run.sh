@@ -26,6 +26,7 @@ case $target in
   loader_state) seeds=$root/fuzz/seeds-state dict=$root/fuzz/state.dict max_len=65536 ;;
   loader_index) seeds=$root/fuzz/seeds-index dict=$root/fuzz/index.dict max_len=65536 ;;
   kbuild_records) seeds=$root/fuzz/seeds-kbuild dict=$root/fuzz/kbuild.dict max_len=65536 ;;
+  vmlinuz) seeds=$root/fuzz/seeds-vmlinuz dict=$root/fuzz/vmlinuz.dict max_len=65536 ;;
   *) echo "fuzz/run.sh: unknown target '$target' (genksyms, elf, symvers, modpost, loader_elf, loader_state, loader_index, kbuild_records)" >&2; exit 2 ;;
 esac
 

@@ -66,6 +66,16 @@ for v in "${versions[@]}"; do
     head -20 "$d/diff"
     fail=1
   fi
+  # What load_target takes (read_vmlinux_image): the same, read from the image and then from
+  # its cache.
+  for pass in image cache; do
+    if MODFORGE_CACHE_DIR=$d/cache-reader "$dump" --target-reader "$img" 2>"$d/reader.err" | sort >"$d/reader"; then
+      cmp -s "$d/reader" "$d/real" && echo "ok $v: read_vmlinux_image() from the $pass: the same $(wc -l <"$d/reader") lines" ||
+        { echo "FAIL $v: read_vmlinux_image() from the $pass differs from Module.symvers"; diff "$d/real" "$d/reader" | head -5; fail=1; }
+    else
+      echo "FAIL $v: dump-vmlinux-exports --target-reader:"; cat "$d/reader.err"; fail=1
+    fi
+  done
   # Every export once: the emulated kernel keys them by name.
   dups=$(cut -f2 "$d/ours" | sort | uniq -d | head -3)
   [ -z "$dups" ] || { echo "FAIL $v: exported twice: $dups"; fail=1; }
@@ -100,7 +110,10 @@ for v in "${versions[@]}"; do
     echo "FAIL $v: $(basename "$ko")'s sig_key '$sig_key' is not the serial of a built-in certificate (${serials:-none})"; fail=1
   fi
 
-  # The emulated kernel on lib/modules/<release> of the unpacked image package.
+  # The emulated kernel on lib/modules/<release> of the unpacked image package.  Its reader
+  # caches what an image yields (loader/kernel/vmlinux_image.h): a fresh cache here, so the
+  # first command reads the image and the later ones the cache.
+  export MODFORGE_CACHE_DIR=$d/cache
   loaded=()
   for m in xfrm_algo af_key dummy; do
     ko=$(find "$mods/kernel" -name "$m.ko*" | head -1)
@@ -112,6 +125,7 @@ for v in "${versions[@]}"; do
     fi
   done
   [ ${#loaded[@]} -eq 3 ] && echo "ok $v: xfrm_algo, af_key, dummy load into the emulated kernel of lib/modules/$rel (exports from the vmlinuz)"
+  [ "$(find "$d/cache" -type f | wc -l)" -eq 1 ] || { echo "FAIL $v: no single cache file in $d/cache"; fail=1; }
   # dummy, unsigned (a changed signed module is refused for its signature first), with the
   # __versions CRC of a symbol vmlinux exports changed
   ko=$(find "$mods/kernel/drivers/net" -name 'dummy.ko*' | head -1)

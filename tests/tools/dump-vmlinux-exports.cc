@@ -2,11 +2,14 @@
 // formats the real files use, for tests/abi_vmlinuz_exports.sh to compare with them.
 //
 //   dump-vmlinux-exports [--certs DIR] [--time] IMAGE
+//   dump-vmlinux-exports --target-reader IMAGE
 //
 // IMAGE: a vmlinuz (bzImage) or a vmlinux.  Standard output: one Module.symvers line per
 // export ("0xCRC<TAB>name<TAB>vmlinux<TAB>EXPORT_SYMBOL[_GPL]<TAB>namespace"), in the
 // kernel's table order.  --certs DIR writes each built-in certificate as DIR/cert-N.der.
-// Standard error: the counts (and with --time, how long each step took).
+// Standard error: the counts (and with --time, how long each step took).  --target-reader
+// prints the same lines (in hash order) from what load_target takes, read_vmlinux_image(),
+// whose results are cached across processes (MODFORGE_CACHE_DIR).
 #include <boost/program_options.hpp>
 
 #include <chrono>
@@ -28,10 +31,11 @@ namespace {
 
 int run(int argc, char** argv) {
   std::string image, certs_dir;
-  bool timing = false;
+  bool timing = false, target_reader = false;
   po::options_description opts("dump-vmlinux-exports [--certs DIR] [--time] IMAGE");
   opts.add_options()("certs", po::value(&certs_dir), "write the built-in certificates there (cert-N.der)")(
-      "time", po::bool_switch(&timing), "print how long each step took")("image", po::value(&image)->required(), "");
+      "time", po::bool_switch(&timing), "print how long each step took")(
+      "target-reader", po::bool_switch(&target_reader), "print what read_vmlinux_image() gives (cached)")("image", po::value(&image)->required(), "");
   po::positional_options_description pos;
   pos.add("image", 1);
   po::variables_map vm;
@@ -41,6 +45,20 @@ int run(int argc, char** argv) {
   } catch (const po::error& e) {
     std::cerr << "dump-vmlinux-exports: " << e.what() << "\n" << opts;
     return 2;
+  }
+
+  char crc[16];
+  if (target_reader) {
+    const loader::kernel::VmlinuxImage img = loader::kernel::read_vmlinux_image(image);
+    std::string out;
+    for (const auto& [name, e] : img.exports) {
+      std::snprintf(crc, sizeof crc, "0x%08x", e.crc);
+      out.append(crc).append("\t").append(name).append("\tvmlinux\t");
+      out.append(e.gpl_only ? "EXPORT_SYMBOL_GPL" : "EXPORT_SYMBOL").append("\t").append(e.ns).append("\n");
+    }
+    std::cout << out;
+    std::cerr << image << ": " << img.exports.size() << " exports, " << img.builtin_certs.size() << " built-in certificate(s)\n";
+    return 0;
   }
 
   using Clock = std::chrono::steady_clock;
@@ -61,7 +79,6 @@ int run(int argc, char** argv) {
 
   std::string out;
   out.reserve(exports.size() * 64);
-  char crc[16];
   for (const auto& e : exports) {
     std::snprintf(crc, sizeof crc, "0x%08x", e.crc);
     out.append(crc).append("\t").append(e.name).append("\tvmlinux\t");

@@ -494,6 +494,7 @@ int verify_once(Kernel k, std::string_view module, std::string_view blob, const 
   sig.key_id_is_skid = first.by_skid;
   sig.hash_algo = first.hash;
   sig.pkey_algo = first.pkey;
+  sig.id = first.id.value_or("");
   // verify_pkcs7_message_sig()
   if (m.embedded) {
     logf(log, kErr, "PKCS#7 signature with non-detached data");
@@ -536,6 +537,20 @@ int verify_module_signature(Kernel version, std::string_view module, std::string
   // UEFI dbx is read without UEFI, so no module hash is blacklisted.
   sig.err = e;
   return e;
+}
+
+std::string module_signer_id(Kernel version, std::string_view image) {
+  constexpr std::string_view kMarker = "~Module signature appended~\n";
+  if (image.size() <= kMarker.size() + 12 || image.substr(image.size() - kMarker.size()) != kMarker) return "";
+  const std::string_view ms = image.substr(image.size() - kMarker.size() - 12, 12);
+  const uint32_t len = (uint32_t(uint8_t(ms[8])) << 24) | (uint32_t(uint8_t(ms[9])) << 16) |
+                       (uint32_t(uint8_t(ms[10])) << 8) | uint8_t(ms[11]);
+  const size_t end = image.size() - kMarker.size() - 12;
+  if (len > end) return "";
+  Message m;
+  Log ignored;
+  if (parse_message(version, image.substr(end - len, len), m, ignored)) return "";
+  return m.signers.front().id.value_or("");
 }
 
 std::string read_certificate(const std::string& path) {

@@ -36,6 +36,10 @@ struct ModuleSignature {
   int trusted_cert = -1;     // index into the trusted certificates of the key that verified it
   std::string trusted_subject;  // that certificate's subject
   int err = 0;               // the PKCS#7 check's negative errno (0: verified)
+  std::string id;            // the kernel's id of the signer's key (auth_ids[0]'s bytes)
+  // Taken as verified without the key: signed by the key of the target's own modules while
+  // the target's built-in certificates are unknown (no kernel image read).  See signing.cc.
+  bool assumed = false;
 };
 
 // mod_verify_sig()'s verify_pkcs7_signature() calls for kernel `version`: `module` is the image
@@ -45,6 +49,10 @@ struct ModuleSignature {
 // parse are skipped, as the kernel skips those it cannot load.
 int verify_module_signature(Kernel version, std::string_view module, std::string_view blob,
                             const std::vector<std::string>& trusted, ModuleSignature& sig, Log& log);
+
+// The id of the key that signed a module `image` (with its trailer), as ModuleSignature::id;
+// empty when it is unsigned or its signature does not parse.
+std::string module_signer_id(Kernel version, std::string_view image);
 
 // A certificate file (DER, or PEM as `openssl req` writes by default) as DER, for
 // Target::trusted_certs.  Throws Error("<path>: <cause>").

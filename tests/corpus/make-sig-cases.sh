@@ -26,6 +26,9 @@ for t in apt-get dpkg openssl python3 zstd xz; do
   command -v "$t" >/dev/null || { echo "make-sig-cases: $t is missing (scripts/setup.sh)" >&2; exit 1; }
 done
 mkdir -p "$out/own" "$out/pkg"
+# one maker at a time (the gtests run in parallel)
+exec 9> "$out/.lock"
+flock 9
 
 # our key: a self-signed RSA certificate with a subjectKeyIdentifier (openssl req adds one)
 if [ ! -s "$out/own/cert.der" ]; then

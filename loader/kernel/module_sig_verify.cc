@@ -516,6 +516,8 @@ int verify_once(Kernel k, std::string_view module, std::string_view blob, const 
     if (sig.trusted_cert < 0 && which) {
       sig.trusted_cert = which->index;
       sig.trusted_subject = oneline(X509_get_subject_name(which->cert.get()));
+      // a SKID signer names no issuer: the key's certificate names the signer
+      if (sig.signer.empty()) sig.signer = common_name(X509_get_subject_name(which->cert.get()));
     }
   }
   return cached;

@@ -134,6 +134,7 @@ for v in "${versions[@]}"; do
     rm -f "$d/own-skid.p7s"
     get ts_fsm "$d/x.ko" && py strip "$d/x.ko" "$d/unsigned.ko"
     rm -f "$d/x.ko"
+    rm -rf "$pkgdir"  # 250 MB unpacked; the cases are all that is kept
   fi
   echo "$d"
 done

@@ -8,7 +8,3 @@ add_test(NAME abi_vmlinuz_exports
   COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/abi_vmlinuz_exports.sh $<TARGET_FILE:dump-vmlinux-exports>
           $<TARGET_FILE:modforge-kmod> $<TARGET_FILE:ko-mutate> ${PROJECT_SOURCE_DIR})
 set_tests_properties(abi_vmlinuz_exports PROPERTIES LABELS abi TIMEOUT 300)
-# Its libFuzzer target (fuzz/vmlinuz_fuzz.cc) builds and survives 30 s on its seeds
-# (fuzz/make-vmlinuz-seeds.sh), as the other fuzz smoke tests.
-add_test(NAME fuzz_vmlinuz_smoke COMMAND bash ${PROJECT_SOURCE_DIR}/fuzz/run.sh 30 vmlinuz)
-set_tests_properties(fuzz_vmlinuz_smoke PROPERTIES TIMEOUT 900 RESOURCE_LOCK fuzz_build)

@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "loader/kernel/log.h"
+#include "loader/kernel/module_sig_verify.h"
 #include "loader/kernel/target.h"
 
 namespace modforge::loader::kernel {
@@ -83,6 +84,8 @@ struct Outcome {
   // Set when the kernel's outcome depends on memory the emulator does not know (see
   // finalize.h): why.  The verdict is the emulator's best; log lines may be missing.
   std::string unmodelled;
+  // The module's signature and how module_sig_check() judged it (present: it had a trailer).
+  ModuleSignature signature;
 };
 
 class EmulatedKernel {

@@ -13,6 +13,7 @@
 #include "core/symvers.h"
 #include "loader/kmod/kofile.h"
 #include "loader/kmod/names.h"
+#include "loader/kernel/module_sig_verify.h"
 #include "loader/kernel/vmlinux_image.h"
 
 namespace modforge::loader::kernel {
@@ -81,6 +82,7 @@ bool this_module_size_from(const fs::path& dir, Target& t) {
           if (t.this_module_size == 0) {
             t.this_module_size = s->size;
             t.this_module_size_from = p.string();
+            t.shipped_signer = module_signer_id(t.version, ko.image());
           }
           // where modpost's .mod.c puts .init and .exit: the offsets of their relocations
           for (const elf::Section& r : ko.elf().sections()) {

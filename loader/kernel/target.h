@@ -71,6 +71,9 @@ struct Target {
   // The keys module signatures are verified against (DER X.509): the certificates built into
   // the kernel image (vmlinuz), then those a user names (MOK-enrolled keys, `--key`).
   std::vector<std::string> trusted_certs;
+  // The key id of the signer of the target's own modules (module_signer_id of the shipped
+  // module this_module_size_from names), empty when they are unsigned.
+  std::string shipped_signer;
   // The built-in modules (modules.builtin), which kmod's rmmod calls "builtin".
   std::unordered_set<std::string, XxHash> builtin_modules;
 

@@ -242,7 +242,7 @@ private:
       return p;
     };
     if (ko) r.reasons = find_reasons(*ko, ct_.target, s, providers);
-    merge_outcome(r.reasons, o, n.name);
+    merge_outcome(r.reasons, o, ct_.target);
     r.err = o.err;
     r.log = o.log;
     r.unmodelled = o.unmodelled;

@@ -37,8 +37,6 @@ struct Resolved {
   const std::string& ns() const { return vmlinux ? vmlinux->ns : mod->ns; }
 };
 
-constexpr std::string_view kSigMarker = "~Module signature appended~\n";
-
 }  // namespace
 
 std::vector<Reason> find_reasons(const loader::kmod::KoFile& ko, const k::Target& t, const k::State& s,
@@ -46,20 +44,6 @@ std::vector<Reason> find_reasons(const loader::kmod::KoFile& ko, const k::Target
   std::vector<Reason> out;
   std::string name(ko.modinfo_value("name").value_or(ko.name()));
   const bool has_versions = ko.elf().section("__versions") != nullptr;
-
-  // The signature: under enforcement anything unverified refuses (the emulated kernel
-  // decides which, and says so first); otherwise an unsigned module only taints.
-  const bool signed_image = ko.image().size() > kSigMarker.size() &&
-                            ko.image().substr(ko.image().size() - kSigMarker.size()) == kSigMarker;
-  if (!signed_image && t.module_sig) {
-    Reason r{.kind = "signature", .have = "unsigned", .want = t.sig_force ? "a signature by a trusted key" : "",
-             .message = t.sig_force ? "the module is not signed and this kernel enforces signatures"
-                                    : "the module is not signed: the kernel taints itself (E)",
-             .kernel_line = t.sig_force ? "Loading of unsigned module is rejected"
-                                        : name + ": module verification failed: signature and/or required key missing - tainting kernel",
-             .blocking = t.sig_force};
-    out.push_back(std::move(r));
-  }
 
   // vermagic, field by field; with __versions the kernel skips the release.
   if (auto magic = ko.modinfo_value("vermagic")) {
@@ -192,9 +176,53 @@ std::string kind_of_line(const std::string& l, const k::Outcome& o) {
   return "other";
 }
 
+// The signature as the kernel judged it (signing.c): nothing to say when it verified.
+std::optional<Reason> signature_reason(const k::Outcome& o, const k::Target& t) {
+  if (!t.module_sig) return std::nullopt;
+  const k::ModuleSignature& s = o.signature;
+  const std::string key = s.key_id.empty() ? "" : "key " + s.key_id + (s.hash_algo.empty() ? "" : ", " + s.hash_algo);
+  const std::string by = !s.signer.empty() ? " by '" + s.signer + "'" + (key.empty() ? "" : " (" + key + ")")
+                         : key.empty()     ? std::string()
+                                           : " by " + key;
+  Reason r{.kind = "signature"};
+  if (!s.present) {
+    r.have = "unsigned";
+    r.message = "the module is not signed";
+  } else if (s.assumed) {
+    r.have = "signed" + by;
+    r.message = "signed" + by + ", the key of this kernel's own modules; the kernel image holding its certificate was "
+                "not found, so the signature is taken as valid without checking it";
+    r.blocking = false;
+    return r;
+  } else if (s.err == 0) {
+    return std::nullopt;
+  } else if (s.err == -ENOKEY) {
+    r.have = "signed" + by;
+    r.message = "signed" + by + ", a key this kernel does not trust (not built in: enroll it as a MOK and give it with --key)";
+  } else if (s.err == -EKEYREJECTED) {
+    r.have = "signed" + by;
+    r.message = "the signature" + by + " does not verify: the module was changed after it was signed";
+  } else if (s.err == -EBADMSG) {
+    r.message = "the signature is malformed (not a PKCS#7 message the kernel can parse)";
+  } else if (s.err == -ENOPKG) {
+    r.message = "the signature uses crypto this kernel does not support";
+  } else {
+    r.message = "the signature check fails (-" + std::string(strerrorname_np(-s.err)) + ")";
+  }
+  // Unsigned, unknown key, unsupported crypto: refused under enforcement, else a taint.
+  const bool soft = !s.present || s.err == -ENOKEY || s.err == -ENOPKG;
+  r.blocking = !soft || t.sig_force;
+  if (t.sig_force && soft) r.message += "; this kernel enforces signatures";
+  else if (soft) r.message += ": the kernel taints itself (E)";
+  for (const k::LogLine& l : o.log)
+    if (l.msg.find("Loading of ") == 0 || l.msg.find("module verification failed") != std::string::npos) r.kernel_line = l.msg;
+  return r;
+}
+
 }  // namespace
 
-void merge_outcome(std::vector<Reason>& reasons, const k::Outcome& o, const std::string& name) {
+void merge_outcome(std::vector<Reason>& reasons, const k::Outcome& o, const k::Target& t) {
+  if (auto sig = signature_reason(o, t)) reasons.insert(reasons.begin(), std::move(*sig));
   if (o.err == 0) {
     // The kernel loads it: a static reason it did not act on is at most a note.
     for (Reason& r : reasons)
@@ -209,7 +237,11 @@ void merge_outcome(std::vector<Reason>& reasons, const k::Outcome& o, const std:
     }
   } else {
     auto first = reasons.end();
+    // A signature refused without a line (EKEYREJECTED, EBADMSG): its errno says it.
+    if (o.signature.present && o.signature.err && o.err == -o.signature.err)
+      first = std::find_if(reasons.begin(), reasons.end(), [](const Reason& r) { return r.kind == "signature" && r.blocking; });
     for (const k::LogLine& l : o.log) {
+      if (first != reasons.end()) break;
       first = std::find_if(reasons.begin(), reasons.end(), [&](const Reason& r) { return r.blocking && line_matches(r, l.msg); });
       if (first != reasons.end()) break;
     }
@@ -256,7 +288,6 @@ void merge_outcome(std::vector<Reason>& reasons, const k::Outcome& o, const std:
     std::string what = m.substr(m.find(':') == std::string::npos ? 0 : m.find(':') + 2);
     reasons.push_back({.kind = "taint", .message = what, .kernel_line = m, .blocking = false});
   }
-  (void)name;
 }
 
 }  // namespace modforge::abi

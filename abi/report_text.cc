@@ -12,7 +12,7 @@ void write_text(std::ostream& out, const std::vector<TargetResult>& targets, con
   for (const TargetResult& t : targets) {
     bool header = false;
     for (const ModuleResult& r : t.results) {
-      const bool show = o.verbose || r.verdict == Verdict::refused || r.verdict == Verdict::loads_with_taints;
+      const bool show = o.verbose || r.verdict == Verdict::refused || !r.taints.empty();
       if (!show) continue;
       if (!header) out << "\n" << t.release << ":\n";
       header = true;

@@ -43,6 +43,6 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     if (auto m = ko.modinfo_value("vermagic")) (void)abi::vermagic_differences(*m, t.vermagic);
   } catch (const Error&) {
   }
-  abi::merge_outcome(reasons, o, "fuzz");
+  abi::merge_outcome(reasons, o, t);
   return 0;
 }

@@ -72,6 +72,37 @@ for v in "${versions[@]}"; do
   unset MODFORGE_TARGET MODFORGE_MODULES
 done
 
+# `modforge check load` on the same files, each mode: the real kernel's verdict, errno and line.
+[ -x "${MODFORGE:-}" ] || { echo "FAIL: MODFORGE (the modforge binary, for check load) not set"; exit 1; }
+for v in "${versions[@]}"; do
+  rel=${rels[$v]}
+  for mode in default enforce; do
+    d=$work/$v-$mode b=$work/$v-$mode/batch
+    mkdir -p "$b"
+    ln -sf "$sigcases/$rel"/*.ko "$b/"
+    cp "$work/steps-$v" "$b/steps"
+    cp "$d/real.jsonl" "$b/oracle.jsonl"
+    extra=()
+    [ $mode = default ] || extra=(--arg --enforce)
+    echo "check load, $v $mode:"
+    python3 "$here/abi/first_reason.py" --independent "${extra[@]}" "$MODFORGE" "${trees[$v]}" \
+      "$cache/$rel/lib/modules/$rel" "$b" || fail=1
+  done
+  # --key (a MOK-enrolled key; the real kernel under qemu has no MOK to confirm it): our own key
+  # trusted, own.ko and own-skid.ko load untainted and own-body.ko is EKEYREJECTED.
+  c=$sigcases/$rel
+  "$MODFORGE" check load "$c/own.ko" "$c/own-skid.ko" "$c/own-body.ko" --kernel "${trees[$v]}" \
+    --modules "$cache/$rel/lib/modules/$rel" --key "$sigcases/own/cert.pem" -f json > "$work/$v-key.json" || true
+  python3 - "$work/$v-key.json" <<'PY' || { echo "FAIL $v: check load --key"; fail=1; }
+import json, sys
+r = {x["module"].rsplit("/", 1)[-1]: x for x in json.load(open(sys.argv[1]))["targets"][0]["results"]}
+ok = (r["own.ko"]["errno"] is None and "E" not in r["own.ko"]["taints"] and r["own-skid.ko"]["errno"] is None
+      and "E" not in r["own-skid.ko"]["taints"] and r["own-body.ko"]["errno"] == "EKEYREJECTED")
+print("check load --key: own key trusted:", "ok" if ok else {k: (v["errno"], v["taints"]) for k, v in r.items()})
+sys.exit(0 if ok else 1)
+PY
+done
+
 python3 - "$work" "$here" "${cases[*]}" "${versions[@]}" <<'PY' || fail=1
 import errno, importlib.util, json, os, re, sys
 work, here, cases, versions = sys.argv[1], sys.argv[2], sys.argv[3].split(), sys.argv[4:]

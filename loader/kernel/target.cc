@@ -283,6 +283,18 @@ Target load_target(const std::string& tree_arg, std::optional<Kernel> version, c
     if (auto b = read_text(c / "modules.builtin")) builtin_modules_from(*b, t);
     break;
   }
+  // A headers tree of a kernel that is not installed: the image package's vmlinuz beside its
+  // modules (<root>/boot next to <root>/lib/modules/<release>) has the built-in keys.
+  if (!image && !t.modules_dir.empty()) {
+    fs::path m = fs::absolute(t.modules_dir).lexically_normal();
+    if (m.filename().empty()) m = m.parent_path();
+    const fs::path beside = m.parent_path().parent_path().parent_path() / "boot" / ("vmlinuz-" + t.release);
+    if (fs::is_regular_file(beside, ec)) {
+      VmlinuxImage im = read_vmlinux_image(beside.string());
+      t.trusted_certs.insert(t.trusted_certs.end(), std::make_move_iterator(im.builtin_certs.begin()),
+                             std::make_move_iterator(im.builtin_certs.end()));
+    }
+  }
   if (t.this_module_size == 0)
     throw Error((modules_dir.empty() ? tree_arg : modules_dir) + ": no shipped module of " + t.release +
                 " to read sizeof(struct module) from (name the lib/modules/" + t.release +

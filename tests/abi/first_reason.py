@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """`modforge check load` against what the real kernel answered, step by step.
 
-    first_reason.py MODFORGE TARGET MODULES_DIR BATCH_DIR [BATCH_DIR ...]
+    first_reason.py [--independent] [--arg ARG]... MODFORGE TARGET MODULES_DIR BATCH_DIR [BATCH_DIR ...]
 
 Each BATCH_DIR holds `oracle.jsonl` (kernel-oracle.sh's records of one boot: insmod and
 rmmod steps in order) and the module files its steps name (by base name).  A step is
@@ -43,10 +43,18 @@ def records(path):
 
 
 def main():
-    if len(sys.argv) < 5:
+    argv, independent, extra = sys.argv[1:], False, []
+    while argv and argv[0].startswith("--"):
+        if argv[0] == "--independent":
+            independent, argv = True, argv[1:]
+        elif argv[0] == "--arg" and len(argv) > 1:
+            extra, argv = extra + [argv[1]], argv[2:]
+        else:
+            break
+    if len(argv) < 4:
         print(__doc__, file=sys.stderr)
         return 2
-    modforge, target, modules_dir, batches = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4:]
+    modforge, target, modules_dir, batches = argv[0], argv[1], argv[2], argv[3:]
     same = init_apart = needs_apart = 0
     bad = []
     for b in batches:
@@ -59,7 +67,7 @@ def main():
                 if ok:
                     loaded.discard(name)
                 continue
-            comparable = not loaded and not (r.get("params") or "").strip() and r.get("status") == "ok"
+            comparable = (independent or not loaded) and not (r.get("params") or "").strip() and r.get("status") == "ok"
             if ok and name:
                 loaded.add(name)
             if not comparable:
@@ -68,7 +76,7 @@ def main():
             arg = steps[r["step"] - 1][1].split()[0] if r["step"] <= len(steps) else os.path.basename(r["file"])
             f = os.path.join(modules_dir, arg[8:]) if arg.startswith("shipped:") else os.path.join(b, os.path.basename(r["file"]))
             out = subprocess.run([modforge, "check", "load", f, "--kernel", target, "--modules", modules_dir,
-                                  "-f", "json", "-j", "1"], capture_output=True, text=True)
+                                  "-f", "json", "-j", "1", *extra], capture_output=True, text=True)
             if out.returncode not in (0, 1):
                 bad.append(f"{b}: step {r['step']} {os.path.basename(f)}: check load exited {out.returncode}: {out.stderr.strip()}")
                 continue

@@ -555,23 +555,24 @@ std::string module_signer_id(Kernel version, std::string_view image) {
   return m.signers.front().id.value_or("");
 }
 
-std::string read_certificate(const std::string& path) {
+std::vector<std::string> read_certificates(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) throw Error(errno_message(path, errno));
   std::ostringstream ss;
   ss << in.rdbuf();
   const std::string text = ss.str();
-  X509Ptr c;
+  std::vector<std::string> out;
   if (text.find("-----BEGIN CERTIFICATE-----") != std::string::npos) {
+    // A PEM file may hold several (a MOK bundle): every one is a key.
     std::unique_ptr<BIO, Free<BIO_free>> bio{BIO_new_mem_buf(text.data(), static_cast<int>(text.size()))};
-    c.reset(PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr));
+    while (X509Ptr c{PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr)}) out.push_back(der(c.get(), i2d_X509));
   } else {
     const auto* p = reinterpret_cast<const unsigned char*>(text.data());
-    c.reset(d2i_X509(nullptr, &p, static_cast<long>(text.size())));
+    if (X509Ptr c{d2i_X509(nullptr, &p, static_cast<long>(text.size()))}) out.push_back(der(c.get(), i2d_X509));
   }
   ERR_clear_error();
-  if (!c) throw Error(path + ": not an X.509 certificate (DER or PEM)");
-  return der(c.get(), i2d_X509);
+  if (out.empty()) throw Error(path + ": not an X.509 certificate (DER or PEM)");
+  return out;
 }
 
 }  // namespace modforge::loader::kernel

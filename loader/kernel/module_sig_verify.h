@@ -54,8 +54,8 @@ int verify_module_signature(Kernel version, std::string_view module, std::string
 // empty when it is unsigned or its signature does not parse.
 std::string module_signer_id(Kernel version, std::string_view image);
 
-// A certificate file (DER, or PEM as `openssl req` writes by default) as DER, for
-// Target::trusted_certs.  Throws Error("<path>: <cause>").
-std::string read_certificate(const std::string& path);
+// The certificates of a file (DER, or PEM as `openssl req` writes by default, one or more) as
+// DER, for Target::trusted_certs.  Throws Error("<path>: <cause>").
+std::vector<std::string> read_certificates(const std::string& path);
 
 }  // namespace modforge::loader::kernel

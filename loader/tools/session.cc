@@ -77,7 +77,8 @@ std::unique_ptr<Session> Session::open(const SessionOptions& o) {
   s->show_kernel_log_ = o.show_kernel_log;
   s->target_ = kernel::load_target(o.target_dir, version, o.modules_dir);
   if (o.sig_enforce) s->target_.sig_force = true;
-  for (const std::string& k : o.sig_keys) s->target_.trusted_certs.push_back(kernel::read_certificate(k));
+  for (const std::string& k : o.sig_keys)
+    for (std::string& der : kernel::read_certificates(k)) s->target_.trusted_certs.push_back(std::move(der));
   // module_mutex: held until the session ends (the state is replaced by rename, so the lock
   // is on a file of its own beside it)
   const std::string lock = o.state_path + ".lock";

@@ -21,8 +21,9 @@
 # version the headers package depends on, root/usr/src/<common> is a link to it: the cloud
 # trees share the generic -common), root/usr/lib/linux-kbuild-<ver> links to the installed
 # kbuild (its version checked against the dependency), the Makefile's include names the
-# root's -common, and build is a relative link. Checked: `make -s -C TREE kernelrelease`
-# prints the release and Module.symvers, .config and utsrelease.h are there.
+# root's -common, and build and source are relative links. Checked: a one-line module builds
+# against the tree (its vermagic names the release) and Module.symvers, .config and
+# utsrelease.h are there.
 #
 # Idempotent: a package is downloaded when its .deb is missing and unpacked again only when the
 # .deb or this script changed (root/.unpacked holds their digest). Prints, per package, the
@@ -148,11 +149,13 @@ fetch_headers() {
     mkdir -p "$root/usr/lib"
     ln -s "/usr/lib/$kb" "$root/usr/lib/$kb"
     sed -i "s|^include /usr/src/$common/Makefile\$|include $root/usr/src/$common/Makefile|" "$tree/Makefile"
-    local b
-    for b in "$root"/lib/modules/*/build; do
+    local b l
+    for b in "$root"/lib/modules/*/*; do
       [ -L "$b" ] || continue
-      [ "$(readlink "$b")" = "/usr/src/$p" ] || die "$p: $b points at $(readlink "$b")"
-      ln -sfn "../../../usr/src/$p" "$b"
+      l=$(readlink "$b")
+      case $l in /usr/src/*) [ -e "$root$l" ] || die "$p: $b points at $l, not in the package" ;;
+        *) die "$p: $b points at $l" ;; esac
+      ln -sfn "../../..$l" "$b"
     done
     build_check "$p" "$tree" "$rel"
     done_unpacking "$root"

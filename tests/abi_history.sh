@@ -1,0 +1,118 @@
+#!/usr/bin/env bash
+# `modforge check load` on Debian's own ABI history (issue 13, "Checked on real material"):
+#   - every module of linux-image-6.1.0-47-amd64-unsigned against the 6.1.0-56 headers tree,
+#   - every module of 6.1.0-56 (kernel-oracle.sh's cache) against the 6.1.0-57 headers tree,
+#   - every module of linux-image-6.12.107+deb12-amd64-unsigned against the 6.12.117 tree;
+# prints, per pair, how many load and which are refused and why. Then the real kernels
+# (6.1.0-56 and 6.12.117 under qemu, one or two boots each) are asked about a sample of the
+# first and third pairs (tests/abi-history-sample.py: every refused module plus a spread of
+# the others, each after its dependencies from the target's own modules) and every sample
+# module's errno, kernel lines and taint must equal the check's. 6.1.0-56 -> 6.1.0-57 has no
+# real-kernel side: the oracle boots the 6.1.0-56 and 6.12.117 kernels only.
+#   abi_history.sh MODFORGE SOURCE_DIR
+# Env: MODFORGE_ORACLE, ORACLE_CACHE (tier_lib.sh), MODFORGE_ABI_CACHE (fetch-abi-history.sh),
+#      ABI_SAMPLE (sample size per kernel, default 220), MODFORGE_KEEP=1 keeps the work dir.
+set -euo pipefail
+[ $# -eq 2 ] || { echo "usage: $0 MODFORGE SOURCE_DIR" >&2; exit 2; }
+modforge=$(realpath "$1") src=$(realpath "$2")
+[ -x "$modforge" ] || { echo "FAIL: $modforge is missing"; exit 1; }
+source "$src/tests/tier_lib.sh"
+need_qemu_tier
+abi=${MODFORGE_ABI_CACHE:-$HOME/.cache/modforge-abi}
+work=$(mktemp -d)
+[ -n "${MODFORGE_KEEP:-}" ] && echo "work dir: $work" || trap 'rm -rf "$work"' EXIT
+now() { date +%s%N; }
+ms() { echo $(( ($(now) - $1) / 1000000 )); }
+t_all=$(now)
+
+t=$(now)
+"$src/tests/corpus/fetch-abi-history.sh" history-6.1 history-6.12 >"$work/fetched.tsv" || { echo "FAIL: fetching the packages"; exit 1; }
+bash "$oracle" --setup 6.1 6.12 || { echo "FAIL: kernel-oracle.sh --setup"; exit 1; }
+echo "packages ready in $(ms "$t") ms"
+
+m47=$abi/linux-image-6.1.0-47-amd64-unsigned/root/lib/modules/6.1.0-47-amd64
+m56=$cache/6.1.0-56-amd64/lib/modules/6.1.0-56-amd64
+m107=$abi/linux-image-6.12.107+deb12-amd64-unsigned/root/lib/modules/6.12.107+deb12-amd64
+m117=$cache/6.12.117+deb12-amd64/lib/modules/6.12.117+deb12-amd64
+t56=/usr/src/linux-headers-6.1.0-56-amd64
+t57=$abi/linux-headers-6.1.0-57-amd64/root/usr/src/linux-headers-6.1.0-57-amd64
+t117=/usr/src/linux-headers-6.12.117+deb12-amd64
+for d in "$m47" "$m56" "$m107" "$m117" "$t56" "$t57" "$t117"; do
+  [ -d "$d" ] || { echo "FAIL: $d missing"; exit 1; }
+done
+
+fail=0
+# check NAME MODULES TARGET: the check of every module of MODULES against TARGET, as JSON in
+# $work/NAME.json; exit 0 (all load) or 1 (some refused) expected, anything else fails.
+check() {
+  local name=$1 mods=$2 tgt=$3 rc=0 t
+  t=$(now)
+  "$modforge" check load "$mods/kernel" --kernel "$tgt" --format json -o "$work/$name.json" 2>"$work/$name.err" || rc=$?
+  local el; el=$(ms "$t")
+  if [ $rc -gt 1 ] || [ ! -s "$work/$name.json" ]; then
+    echo "FAIL $name: modforge check load exited $rc: $(head -c 2000 "$work/$name.err")"; fail=1; return 1
+  fi
+  python3 - "$work/$name.json" "$name" "$rc" "$el" <<'PY' || fail=1
+import collections, json, sys
+doc = json.load(open(sys.argv[1]))
+name, rc, ms = sys.argv[2], int(sys.argv[3]), sys.argv[4]
+(t,) = doc["targets"]
+s, res = t["summary"], t["results"]
+counts = collections.Counter(r["verdict"] for r in res)
+print("%s: %d modules against %s (%s): %d load, %d load with taints, %d pass every load check "
+      "(init not evaluated), %d refused [exit %d, %s ms]" % (
+      name, len(res), t["release"], t["target"], counts["loads"], counts["loads-with-taints"],
+      counts["init-not-evaluated"], counts["refused"], rc, ms))
+ok = True
+want = {"modules": len(res), "loads": counts["loads"], "loads_with_taints": counts["loads-with-taints"],
+        "refused": counts["refused"], "init_not_evaluated": counts["init-not-evaluated"]}
+if any(s.get(k) != v for k, v in want.items()):
+    print("FAIL %s: the summary %s does not count the results %s" % (name, s, want)); ok = False
+if (rc == 1) != (counts["refused"] > 0):
+    print("FAIL %s: exit %d with %d refused" % (name, rc, counts["refused"])); ok = False
+taints = collections.Counter("".join(sorted(r.get("taints") or [])) for r in res if r["verdict"] != "refused")
+print("  taints of the modules that pass: %s" % dict(taints))
+first = collections.Counter()
+for r in res:
+    if r["verdict"] == "refused":
+        f = [x for x in r["reasons"] if x.get("first")]
+        if len(f) != 1:
+            print("FAIL %s: %s: %d first reasons" % (name, r["name"], len(f))); ok = False
+            continue
+        first[(f[0]["kind"], r["errno"])] += 1
+for (k, e), c in sorted(first.items(), key=lambda x: -x[1]):
+    print("  refused, first reason %s (%s): %d" % (k, e, c))
+for r in sorted((r for r in res if r["verdict"] == "refused"), key=lambda r: r["name"]):
+    rs = r["reasons"]
+    print("  refused %s: %s -- %s" % (r["name"], r["errno"], "; ".join(
+        x.get("message", "") + (" [%s]" % x["kernel_line"] if x.get("kernel_line") else "") for x in rs[:3])
+        + ("; ... %d more" % (len(rs) - 3) if len(rs) > 3 else "")))
+sys.exit(0 if ok else 1)
+PY
+}
+
+check 6.1.0-47-on-56 "$m47" "$t56" || true
+check 6.1.0-56-on-57 "$m56" "$t57" || true
+check 6.12.107-on-117 "$m107" "$t117" || true
+
+# the real kernels: a sample of 6.1.0-47 on 6.1.0-56 and of 6.12.107 on 6.12.117
+sample=${ABI_SAMPLE:-220}
+for pair in "6.1 6.1.0-47-on-56 $m56" "6.12 6.12.107-on-117 $m117"; do
+  read -r v name tmods <<<"$pair"
+  [ -s "$work/$name.json" ] || { echo "FAIL $name: no check result to sample"; fail=1; continue; }
+  t=$(now)
+  python3 "$src/tests/abi-history-sample.py" plan --check "$work/$name.json" --target-modules "$tmods" \
+    --out "$work/$name.sample" --size "$sample" || { echo "FAIL $name: planning the sample"; fail=1; continue; }
+  args=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["kernel_args"])' "$work/$name.sample/plan.json")
+  for steps in "$work/$name.sample"/batch-*.steps; do
+    tb=$(now)
+    bash "$oracle" -k "$v" -A "$args" -f "$steps" -o "${steps%.steps}.oracle.jsonl" >"${steps%.steps}.log" 2>&1 || true
+    echo "$name: $(grep -c '^insmod' "$steps") steps in one boot of the real $v kernel: $(ms "$tb") ms"
+  done
+  python3 "$src/tests/abi-history-sample.py" compare --check "$work/$name.json" --plan "$work/$name.sample" \
+    --label "$name" || fail=1
+  echo "$name: the real-kernel sample took $(ms "$t") ms"
+done
+echo "abi_history: $(ms "$t_all") ms in all"
+[ $fail -eq 0 ] && echo PASS || echo FAIL
+exit $fail

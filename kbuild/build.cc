@@ -20,7 +20,7 @@
 #include "kbuild/launcher.h"
 #include "kbuild/mod_pch.h"
 #include "kbuild/rules.h"
-#include "kbuild/spawn.h"
+#include "core/spawn.h"
 #include "kbuild/steps.h"
 
 namespace modforge::kbuild {

@@ -15,12 +15,13 @@
 #include "kbuild/depfile.h"
 #include "kbuild/fragment_path.h"
 #include "kbuild/jobserver.h"
+#include "abi/check_command.h"
 #include "kbuild/dkms.h"
 #include "kbuild/launcher.h"
 #include "kbuild/make_eval.h"
 #include "kbuild/mirror.h"
 #include "kbuild/options.h"
-#include "kbuild/spawn.h"
+#include "core/spawn.h"
 #include "kbuild/steps.h"
 #include "kbuild/ninja.h"
 #include "kbuild/tree.h"
@@ -42,6 +43,8 @@ constexpr const char* kUsage =
     "  compdb    write the directory's compile_commands.json (clangd, clang-tidy)\n"
     "  ninja     write a build.ninja that performs the same build with ninja (--launcher ccache|distcc|...)\n"
     "  dkms      dkms build SRC: a DKMS package for several kernels at once, with a load check\n"
+    "  check     check load MODULE... --kernel TARGET...: will the modules load into those kernels,\n"
+    "            and every reason why not (text, json, junit, markdown; exit 0/1/2)\n"
     "\n"
     "  --makefile  print the path of the Makefile fragment for a module's own Makefile:\n"
     "              include $(shell modforge --makefile)   (then make, make clean, make install)\n"
@@ -226,6 +229,7 @@ int modforge_main(const std::vector<std::string>& args) {
     if (args[1] == "compdb") return cmd_compdb(rest);
     if (args[1] == "ninja") return cmd_ninja(rest);
     if (args[1] == "dkms") return cmd_dkms(rest);
+    if (args[1] == "check") return abi::check_main(rest, std::cout, std::cerr);
     if (args[1] == "step") return cmd_step(rest);  // hidden: what build.ninja's edges run
     std::cerr << "modforge: unknown command '" << args[1] << "'\n" << kUsage;
     return 1;

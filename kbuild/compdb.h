@@ -42,10 +42,6 @@ std::string clang_command(std::string_view compile, Kernel k);
 // the directory relative paths in the plans start from.
 std::vector<CompdbEntry> compdb_entries(const std::vector<const Plan*>& plans, const std::string& objtree);
 
-// `s` as a JSON string, quotes included.  Throws Error when `s` is not valid UTF-8 (JSON
-// text is Unicode: a path of other bytes has no faithful JSON form).
-std::string json_string(std::string_view s);
-
 // The compile_commands.json text: an array of {"command","directory","file","output"}
 // objects, one per line, as kbuild's gen_compile_commands.py orders the keys.
 std::string compdb_json(const std::vector<CompdbEntry>& entries);

@@ -22,7 +22,7 @@
 #include "kbuild/dkms_load.h"
 #include "kbuild/options.h"
 #include "kbuild/make_eval.h"
-#include "kbuild/spawn.h"
+#include "core/spawn.h"
 #include "kbuild/tree.h"
 
 extern char** environ;

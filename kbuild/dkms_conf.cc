@@ -6,7 +6,7 @@
 
 #include "core/error.h"
 #include "core/fd_io.h"
-#include "kbuild/spawn.h"
+#include "core/spawn.h"
 
 extern char** environ;
 

@@ -15,7 +15,7 @@
 #include "core/error.h"
 #include "core/fd_io.h"
 #include "kbuild/eval_mk_embedded.h"
-#include "kbuild/spawn.h"
+#include "core/spawn.h"
 
 namespace modforge::kbuild {
 

@@ -11,7 +11,7 @@
 #include "core/atomic_file.h"
 #include "core/error.h"
 #include "core/fd_io.h"
-#include "kbuild/spawn.h"
+#include "core/spawn.h"
 
 namespace modforge::kbuild {
 

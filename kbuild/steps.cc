@@ -13,7 +13,7 @@
 #include "core/fd_io.h"
 #include "genksyms/genksyms.h"
 #include "kbuild/cmd_file.h"
-#include "kbuild/spawn.h"
+#include "core/spawn.h"
 #include "loader/depmod/depmod.h"
 #include "modpost/modpost.h"
 

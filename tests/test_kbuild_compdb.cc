@@ -10,13 +10,14 @@
 
 #include "core/error.h"
 #include "kbuild/compdb.h"
+#include "core/json.h"
 #include "kbuild/plan.h"
 
 namespace modforge::test {
 namespace {
 
 using kbuild::CompdbEntry;
-using kbuild::json_string;
+using modforge::json_string;
 
 TEST(KbuildCompdb, JsonStringEscapes) {
   EXPECT_EQ(json_string(""), "\"\"");

@@ -79,6 +79,7 @@ int do_init_module(LoadInfo& li) {
   InitInfo init = init_info(li.m, t.init_offset && t.exit_offset ? &ptrs : nullptr);
   li.mod.has_init = init.has_init;
   li.mod.has_exit = init.has_exit;
+  li.out.init_evaluated = !init.has_init || init.evaluated;
   if (!li.rules.unpatched_thunk_warn_at.empty()) {
     // init runs now (its return may go through the unpatched thunk); exit runs at rmmod
     const ThunkRun at_init = init.has_init ? thunk_run_of(li, ptrs.init) : ThunkRun::no;

@@ -19,7 +19,8 @@ bool reloc_to(const ModuleView& m, unsigned sec, uint64_t off, std::string_view 
 // Straight-line code only: the function is walked instruction by instruction through the
 // few forms a "print something, return a constant" init compiles to; any other byte
 // (a branch above all) means the value cannot be known without running it.
-int code_return(const ModuleView& m, const Sym& s) {
+int code_return(const ModuleView& m, const Sym& s, bool& known) {
+  known = true;
   const unsigned sec = s.st_shndx;
   std::string_view code = m.target_bytes(s, 0);
   const std::size_t end = static_cast<std::size_t>(std::min<uint64_t>(s.st_size ? s.st_size : code.size(), code.size()));
@@ -52,8 +53,10 @@ int code_return(const ModuleView& m, const Sym& s) {
     if (op == 0xc3) return eax.value_or(0);                                            // ret
     if (op == 0xe9 && p + 5 <= end && reloc_to(m, sec, s.st_value + p + 1, "__x86_return_thunk"))
       return eax.value_or(0);
+    known = false;
     return 0;
   }
+  known = false;
   return 0;
 }
 
@@ -73,7 +76,10 @@ InitInfo init_info(const ModuleView& m, const InitPointers* ptrs) {
   if (ptrs) {
     info.has_init = ptrs->init != 0;
     info.has_exit = ptrs->exit != 0;
-    if (std::size_t i = function_at(m, *ptrs->sym_values, ptrs->init)) info.ret = code_return(m, m.symbol(i));
+    if (std::size_t i = function_at(m, *ptrs->sym_values, ptrs->init))
+      info.ret = code_return(m, m.symbol(i), info.evaluated);
+    else
+      info.evaluated = !info.has_init;  // init points at no function symbol: nothing to read
     return info;
   }
   // .gnu.linkonce.this_module's relocations set .init and .exit (modpost's .mod.c).
@@ -96,7 +102,7 @@ InitInfo init_info(const ModuleView& m, const InitPointers* ptrs) {
   for (std::size_t i = 1; i < n; ++i) {
     Sym sym = m.symbol(i);
     if (sym.st_shndx != SHN_UNDEF && sym.getType() == STT_FUNC && m.symbol_name(sym) == "init_module") {
-      info.ret = code_return(m, sym);
+      info.ret = code_return(m, sym, info.evaluated);
       break;
     }
   }

@@ -15,6 +15,9 @@ namespace modforge::loader::kernel {
 struct InitInfo {
   bool has_init = false, has_exit = false;  // struct module's init/exit are set
   int ret = 0;
+  // False when init is not straight-line code: its return then depends on what it runs
+  // (hardware, other code), and `ret` 0 is only the working module's usual answer.
+  bool evaluated = true;
 };
 
 // With `ptrs`: struct module's init and exit as the relocations left them (the kernel

@@ -77,6 +77,9 @@ struct Outcome {
   Log log;
   std::string name;  // the module's name (info->name), when the image got that far
   bool init_failed = false;  // every check passed; the module's own init returned err
+  // False when init ran code whose return the emulator cannot know (init_return.h): every
+  // load check passed, and the verdict assumes init returns 0.
+  bool init_evaluated = true;
   // Set when the kernel's outcome depends on memory the emulator does not know (see
   // finalize.h): why.  The verdict is the emulator's best; log lines may be missing.
   std::string unmodelled;

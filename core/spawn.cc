@@ -1,4 +1,4 @@
-#include "kbuild/spawn.h"
+#include "core/spawn.h"
 
 #include <cerrno>
 #include <cstdio>
@@ -12,7 +12,7 @@
 
 extern char** environ;
 
-namespace modforge::kbuild {
+namespace modforge {
 
 namespace {
 
@@ -78,4 +78,4 @@ ShellResult run_shell(const std::string& command, const std::string& cwd,
   return run_program({"/bin/sh", "-c", command}, cwd, &env, capture_out);
 }
 
-}  // namespace modforge::kbuild
+}  // namespace modforge

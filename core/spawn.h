@@ -1,10 +1,10 @@
-// Runs one of kbuild's shell commands as make does: /bin/sh -c, in the tree's directory,
-// in the environment kbuild's sub-makes run in.
+// Runs a program or a shell command (kbuild's, as make does: /bin/sh -c in the tree's
+// directory, in the environment its sub-makes run in) and collects its output and status.
 #pragma once
 #include <string>
 #include <vector>
 
-namespace modforge::kbuild {
+namespace modforge {
 
 struct ShellResult {
   int status = 0;      // the exit code; 128+signal when killed
@@ -21,4 +21,4 @@ ShellResult run_shell(const std::string& command, const std::string& cwd,
 ShellResult run_program(const std::vector<std::string>& argv, const std::string& cwd,
                         const std::vector<std::string>* env, bool capture_out, bool capture_err = false);
 
-}  // namespace modforge::kbuild
+}  // namespace modforge

@@ -1,0 +1,165 @@
+#include "abi/check_target.h"
+
+#include <cstdlib>
+#include <filesystem>
+#include <system_error>
+
+#include <openssl/pem.h>
+#include <openssl/x509.h>
+
+#include "core/error.h"
+#include "core/fd_io.h"
+#include "core/lines.h"
+#include "core/spawn.h"
+#include "core/symvers.h"
+#include "abi/load_inputs.h"
+#include "loader/depmod/modread.h"
+#include "loader/kmod/names.h"
+
+namespace fs = std::filesystem;
+
+namespace modforge::abi {
+
+TempDir::TempDir(const std::string& prefix) {
+  const char* tmp = std::getenv("TMPDIR");
+  std::string tmpl = std::string(tmp && *tmp ? tmp : "/tmp") + "/" + prefix + "XXXXXX";
+  if (!::mkdtemp(tmpl.data())) throw Error(tmpl + ": cannot create a temporary directory");
+  path_ = tmpl;
+}
+
+TempDir::~TempDir() {
+  std::error_code ec;
+  fs::remove_all(path_, ec);
+}
+
+std::vector<std::string> read_certificates(const std::string& path) {
+  std::string bytes;
+  if (!read_whole_file(path, bytes)) throw Error(path + ": cannot read the key file");
+  std::vector<std::string> out;
+  auto der_of = [&](X509* x) {
+    int n = i2d_X509(x, nullptr);
+    std::string d(n > 0 ? n : 0, '\0');
+    unsigned char* p = reinterpret_cast<unsigned char*>(d.data());
+    if (n > 0) i2d_X509(x, &p);
+    X509_free(x);
+    out.push_back(std::move(d));
+  };
+  if (bytes.find("-----BEGIN") != std::string::npos) {
+    BIO* bio = BIO_new_mem_buf(bytes.data(), static_cast<int>(bytes.size()));
+    while (X509* x = PEM_read_bio_X509(bio, nullptr, nullptr, nullptr)) der_of(x);
+    BIO_free(bio);
+  } else {
+    const unsigned char* p = reinterpret_cast<const unsigned char*>(bytes.data());
+    if (X509* x = d2i_X509(nullptr, &p, static_cast<long>(bytes.size()))) der_of(x);
+  }
+  if (out.empty()) throw Error(path + ": not an X.509 certificate (PEM or DER)");
+  return out;
+}
+
+namespace {
+
+// A .deb: dpkg-deb unpacks it (the package tools are Debian's own; no ar/tar parsing here).
+std::string unpack_deb(const std::string& deb, TempDir& dir) {
+  ShellResult r = run_program({"dpkg-deb", "-x", deb, dir.path()}, ".", nullptr, true, true);
+  if (r.status != 0) {
+    std::string why = r.err.substr(0, r.err.find('\n'));
+    throw Error(deb + ": cannot unpack the package (dpkg-deb: " + (why.empty() ? "failed" : why) + ")");
+  }
+  fs::path mods = fs::path(dir.path()) / "lib/modules";
+  std::error_code ec;
+  for (const auto& d : fs::directory_iterator(mods, ec))
+    if (d.is_directory()) return d.path().string();
+  throw Error(deb + ": not a kernel image package (no lib/modules/<release> in it)");
+}
+
+// Module.symvers' module column ("drivers/media/v4l2-core/videodev") to a module name.
+std::string name_of_symvers_module(std::string_view m) {
+  std::size_t slash = m.rfind('/');
+  return loader::kmod::underscores(std::string(slash == std::string_view::npos ? m : m.substr(slash + 1)));
+}
+
+void index_module_files(const std::string& dir, CheckTarget& ct) {
+  std::error_code ec;
+  fs::recursive_directory_iterator it(dir, fs::directory_options::follow_directory_symlink, ec), end;
+  for (; !ec && it != end; it.increment(ec)) {
+    // lib/modules/<release>/build and source point at the headers: not modules.
+    if (it.depth() == 0 && it->is_symlink(ec)) {
+      it.disable_recursion_pending();
+      continue;
+    }
+    if (!it->is_regular_file(ec) || !is_module_file_name(it->path().filename().string())) continue;
+    std::string name = loader::kmod::path_to_modname(it->path().string());
+    // depmod's order: updates/ before the rest; the first found otherwise.
+    auto [pos, inserted] = ct.modules.try_emplace(name, TargetModule{it->path().string(), {}});
+    if (!inserted && it->path().string().find("/updates/") != std::string::npos) pos->second.path = it->path().string();
+  }
+}
+
+void index_symvers(std::string_view text, const std::string& path, CheckTarget& ct) {
+  SymversFile f = parse_symvers(text, path);
+  for (const SymversEntry& e : f.entries) {
+    if (e.module == "vmlinux") continue;
+    std::string name = name_of_symvers_module(e.module);
+    loader::kernel::Export x;
+    x.crc = e.crc;
+    x.has_crc = true;
+    x.gpl_only = e.gpl_only;
+    x.ns = std::string(e.ns);
+    ct.symbol_owner.try_emplace(std::string(e.symbol), name);
+    ct.symvers_modules[name].emplace_back(std::string(e.symbol), std::move(x));
+  }
+}
+
+// modules.symbols: "alias symbol:NAME MODULE".
+bool index_modules_symbols(const std::string& dir, CheckTarget& ct) {
+  std::string text;
+  if (!read_whole_file(dir + "/modules.symbols", text)) return false;
+  for (std::string_view line : Lines(text)) {
+    if (line.substr(0, 13) != "alias symbol:") continue;
+    line.remove_prefix(13);
+    std::size_t sp = line.find(' ');
+    if (sp == std::string_view::npos) continue;
+    ct.symbol_owner.try_emplace(std::string(line.substr(0, sp)), std::string(line.substr(sp + 1)));
+  }
+  return true;
+}
+
+}  // namespace
+
+CheckTarget open_check_target(const std::string& arg, const CheckOptions& o, const std::string& modules_dir) {
+  CheckTarget ct;
+  ct.given = arg;
+  std::error_code ec;
+  if (!fs::exists(arg, ec)) throw Error(arg + ": No such file or directory");
+  std::string tree = arg;
+  if (fs::is_regular_file(arg, ec)) {
+    if (arg.size() < 4 || arg.compare(arg.size() - 4, 4, ".deb") != 0)
+      throw Error(arg + ": not a kernel target (a headers tree, lib/modules/<release> or a .deb)");
+    ct.unpacked = std::make_unique<TempDir>("modforge-check-");
+    tree = unpack_deb(arg, *ct.unpacked);
+  }
+  ct.target = loader::kernel::load_target(tree, std::nullopt, modules_dir);
+  for (const std::string& k : o.key_files)
+    for (std::string& der : read_certificates(k)) ct.target.trusted_certs.push_back(std::move(der));
+  if (o.enforce) ct.target.sig_force = true;
+
+  if (!ct.target.modules_dir.empty()) index_module_files(ct.target.modules_dir, ct);
+  std::string symvers;
+  const std::string symvers_path =
+      fs::is_regular_file(fs::path(tree) / "Module.symvers", ec) ? tree + "/Module.symvers"
+                                                                  : ct.target.modules_dir + "/build/Module.symvers";
+  if (!ct.target.modules_dir.empty() || fs::is_regular_file(symvers_path, ec)) {
+    if (read_whole_file(symvers_path, symvers)) index_symvers(symvers, symvers_path, ct);
+  }
+  if (ct.symbol_owner.empty() && !ct.target.modules_dir.empty() && !index_modules_symbols(ct.target.modules_dir, ct)) {
+    // An unpacked package has no depmod output: read the exports as depmod would.
+    loader::depmod::ReadBuffers buffers;
+    for (const auto& [name, m] : ct.modules) {
+      loader::depmod::ModuleData d = loader::depmod::read_module(m.path, buffers);
+      for (const auto& e : d.exports) ct.symbol_owner.try_emplace(e.name, name);
+    }
+  }
+  return ct;
+}
+
+}  // namespace modforge::abi

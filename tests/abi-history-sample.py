@@ -1,27 +1,30 @@
 #!/usr/bin/env python3
-"""The real-kernel side of the ABI-history check: a sample of `modforge check load`'s
-results asked of the real Debian kernel under qemu, and the two compared.
+"""The real-kernel side of the ABI-history and flavour checks: `modforge check load`'s
+results asked of the real Debian kernel under qemu (kernel-oracle.sh), and the two compared.
 
-  abi-history-sample.py plan --check CHECK.json --target-modules DIR --out DIR
-                        [--size N] [--batches N]
-      Picks a deterministic sample of the modules of CHECK.json (one target): EVERY
-      module the check refuses, then a spread of the others (those loading without
-      dependencies and those loading after some, alternately, each group in the order
-      of sha256(name)) until N modules (default 220) are in. Each module's
-      dependencies ("after", in modprobe order) are loaded first, from the TARGET
-      kernel's own modules under DIR (a lib/modules/<release>). Writes OUT/batch-K.steps
-      (kernel-oracle.sh -f) and OUT/plan.json (which step is which).
-      Within one boot a sample module is never also a dependency (of itself or of
-      another sample module): the kernel would then hold the old module where the
-      check means the target's, or answer "File exists"; such a module goes to another
-      batch (N batches at most, default 2; a refused module that fits nowhere is an
-      error, another one is left out and counted).
+  abi-history-sample.py plan --check CHECK.json --out DIR [--target-modules DIR]
+                        [--size N | --limit N | --per-class N | --all] [--batch-mib M]
+      Picks a deterministic sample of the modules of CHECK.json (one target). Default:
+      EVERY module the check refuses, then a spread of the others (those passing without
+      dependencies and those passing after some, alternately, each group in the order of
+      sha256(name)) up to N modules (default 220). --limit N: the first N of that order;
+      --per-class N: N of each (verdict, errno, first reason's kind); --all: every module
+      in the check's order. Each module is inserted after the files the check loads before
+      it ("after_files", modprobe order; by name from --target-modules when it gives only
+      "after"), each file once per boot, one file per module name per boot (else another
+      boot), about M MiB of module files per boot (default 1024). Writes DIR/batch-K.steps
+      (kernel-oracle.sh -f) and DIR/plan.json (which step is which).
   abi-history-sample.py compare --check CHECK.json --plan DIR [--label L]
-      Reads DIR/batch-K.oracle.jsonl (kernel-oracle.sh run with
-      -A 'trace_event=module:module_load tp_printk', see KERNEL_ARGS) and compares
-      each sample module's step with the check's result. Prints one line per
-      disagreement and the counts; exit 1 on any disagreement (or a boot that did
-      not finish).
+      Reads DIR/batch-K.oracle.jsonl (kernel-oracle.sh run with -A KERNEL_ARGS) and
+      compares each sample module's step with the check's result: one line per
+      disagreement ("DISAGREE"), per module whose dependency the check expects to load but
+      the guest could not ("NOT COMPARABLE"), and the counts; exit 1 on any disagreement
+      (or a boot that did not finish).
+  abi-history-sample.py store --plan DIR --root ROOT --out FILE   /   restore --check CHECK.json
+                        --corpus FILE --root ROOT --out DIR
+      A one-batch plan's kernel answers kept as JSON lines with paths relative to ROOT
+      (tests/corpus/abi-history/, made by make-abi-history-corpus.sh), and a plan directory
+      made again from them for compare.
 
 How the real kernel's step is read:
   - "module_load: NAME FLAGS" (the module:module_load trace event, printed by
@@ -32,7 +35,8 @@ How the real kernel's step is read:
     check does not run) -- the check must not say "loads" (init evaluated) then; its
     "init-not-evaluated" agrees.
   - rc != 0 without module_load: the loader refused it; the check must say "refused"
-    with the same errno and the same lines.
+    with the same errno and the same lines. A check refusal whose first reason is "init"
+    (init's constant return read from its code) must be an init failure with that errno.
   - the log: the kernel's lines of the step, minus boot noise (NOISE), the trace line,
     and what the module's own code prints (a line is the loader's when it has the form
     of a line of kernel/module/ or arch/x86/kernel/module.c, LOADER below, or when the
@@ -123,81 +127,98 @@ def h(name):
     return hashlib.sha256(name.encode()).hexdigest()
 
 
+def file_size(path):
+    """About what the file takes in the guest (kernel-oracle.sh decompresses on the host)."""
+    n = os.path.getsize(path)
+    return n * 4 if path.endswith((".xz", ".zst", ".gz")) else n
+
+
 def plan(a):
     t = load_check(a.check)
-    tmods = target_modules(a.target_modules)
+    tmods = target_modules(a.target_modules) if a.target_modules else {}
     results = t["results"]
-    by_name = {}
-    for r in results:
-        by_name.setdefault(norm(r["name"]), r)
+    by_file = {os.path.abspath(r["module"]): r for r in results}
     refused = sorted((r for r in results if r["verdict"] == "refused"), key=lambda r: h(r["name"]))
     others = [r for r in results if r["verdict"] != "refused"]
     leaf = sorted((r for r in others if not r.get("after")), key=lambda r: h(r["name"]))
     deps = sorted((r for r in others if r.get("after")), key=lambda r: h(r["name"]))
-    order = list(refused)
     spread = []
     for i in range(max(len(leaf), len(deps))):
         spread += [x[i] for x in (leaf, deps) if i < len(x)]
-    batches = [{"samples": set(), "loaded": set(), "steps": []} for _ in range(a.batches)]
-    picked = left_out = 0
-    missing_dep = []
+    size = max(a.size, len(refused))
+    chosen = refused + spread[:max(0, size - len(refused))]
+    if a.per_class:  # up to N of each kind of verdict: (verdict, errno, first reason's kind)
+        seen = {}
+        chosen = []
+        for r in refused + spread:
+            f = [x.get("kind") for x in r.get("reasons") or [] if x.get("first")]
+            k = (r["verdict"], r.get("errno"), f[0] if f else None)
+            if seen.get(k, 0) < a.per_class:
+                seen[k] = seen.get(k, 0) + 1
+                chosen.append(r)
+    if a.all:  # every module, in the check's order (the stored corpus' full runs)
+        chosen = list(results)
+    if a.limit:  # a live look at a pair whose every module the stored corpus holds
+        chosen = chosen[:a.limit]
+    sample_files = {os.path.abspath(r["module"]) for r in chosen}
 
-    def place(r):
-        n = norm(r["name"])
-        after = [norm(d) for d in r.get("after") or []]
-        for d in after:
-            if d not in tmods:
-                missing_dep.append((r["name"], d))
-                return False
+    def closure(r):
+        """The files loaded for r, in order: its dependencies as the check loads them
+        ("after_files"; by name from the target's modules when it gives none), then r."""
+        files = [os.path.abspath(f) for f in r.get("after_files") or []]
+        if not files and r.get("after"):
+            for d in r["after"]:
+                if norm(d) not in tmods:
+                    die("%s: dependency %s is not among the target's modules" % (r["name"], d))
+                files.append(tmods[norm(d)])
+        return files + [os.path.abspath(r["module"])]
+
+    def modname(f):
+        r = by_file.get(f)
+        return norm(r["name"]) if r else norm(re.sub(r"\.ko(\.xz|\.zst|\.gz)?$", "", os.path.basename(f)))
+
+    # Batches: a module's closure stays in one boot; one file per module name per boot (the
+    # kernel would answer "File exists" for the second); a boot holds about budget bytes.
+    budget = a.batch_mib << 20
+    batches = []
+    for r in chosen:
+        files = closure(r)
         for b in batches:
-            if n in b["loaded"] or any(d in b["samples"] for d in after):
+            new = [f for f in files if f not in b["files"]]
+            if any(b["names"].get(modname(f), f) != f for f in new):
                 continue
-            for d in after:
-                if d not in b["loaded"]:
-                    b["steps"].append({"role": "dep", "name": d, "file": tmods[d], "for": r["name"]})
-                    b["loaded"].add(d)
-            b["steps"].append({"role": "sample", "name": r["name"], "file": os.path.abspath(r["module"]),
-                               "module": r["module"]})
-            b["samples"].add(n)
-            b["loaded"].add(n)
-            return True
-        return False
-
-    for r in order:
-        if not place(r):
-            die("refused module %s fits in no batch (dependency missing from the target: %s)"
-                % (r["name"], [d for m, d in missing_dep if m == r["name"]]))
-        picked += 1
-    for r in spread:
-        if picked >= max(a.size, len(refused)):
+            if b["bytes"] + sum(file_size(f) for f in new) > budget and b["files"]:
+                continue
             break
-        if place(r):
-            picked += 1
         else:
-            left_out += 1
+            b = {"files": {}, "names": {}, "bytes": 0, "steps": []}
+            batches.append(b)
+            new = files
+        for f in new:
+            b["files"][f] = True
+            b["names"][modname(f)] = f
+            b["bytes"] += file_size(f)
+            role = "sample" if f in sample_files else "dep"
+            b["steps"].append({"role": role, "name": modname(f), "file": f, "module": by_file[f]["module"] if f in by_file else None})
     os.makedirs(a.out, exist_ok=True)
     out = {"check": os.path.abspath(a.check), "target": t.get("target"), "release": t.get("release"),
            "kernel_args": KERNEL_ARGS, "batches": []}
     for k, b in enumerate(batches):
-        if not b["steps"]:
-            continue
         path = os.path.join(a.out, "batch-%d.steps" % k)
         with open(path, "w") as fh:
             fh.write("# abi-history-sample.py plan: %s against %s, batch %d\n" % (a.check, t.get("target"), k))
             for s in b["steps"]:
                 fh.write("insmod %s\n" % s["file"])
         out["batches"].append({"steps_file": path, "oracle": os.path.join(a.out, "batch-%d.oracle.jsonl" % k),
-                               "steps": b["steps"]})
+                               "mib": b["bytes"] >> 20, "steps": b["steps"]})
     with open(os.path.join(a.out, "plan.json"), "w") as fh:
         json.dump(out, fh, indent=1)
-    nsteps = sum(len(b["steps"]) for b in out["batches"])
-    nref = len(refused)
-    nleaf = sum(1 for b in out["batches"] for s in b["steps"] if s["role"] == "sample"
-                and not by_name[norm(s["name"])].get("after"))
-    print("sample of %d modules (%d refused, i.e. every one; %d loading without dependencies, %d after some)"
-          " in %d batches, %d insmod steps; %d left out (would conflict within a boot)"
-          % (picked, nref, nleaf - sum(1 for r in refused if not r.get("after")),
-             picked - nleaf - sum(1 for r in refused if r.get("after")), len(out["batches"]), nsteps, left_out))
+    nref = sum(1 for r in chosen if r["verdict"] == "refused")
+    nleaf = sum(1 for r in chosen if r["verdict"] != "refused" and not r.get("after"))
+    print("sample of %d of %d modules: %d refused (of %d the check refuses), %d passing without dependencies,"
+          " %d after some; %d boots (%s insmod steps, %s MiB)" % (
+              len(chosen), len(results), nref, len(refused), nleaf, len(chosen) - nref - nleaf, len(batches),
+              "+".join(str(len(b["steps"])) for b in batches), "+".join(str(b["bytes"] >> 20) for b in batches)))
 
 
 def real_lines(rec):
@@ -219,8 +240,12 @@ def compare(a):
     with open(os.path.join(a.plan, "plan.json")) as fh:
         pl = json.load(fh)
     by_module = {r["module"]: r for r in t["results"]}
+    by_name = {}
+    for r in t["results"]:
+        by_name.setdefault(norm(r["name"]), r)
+    skipped = []
     label = a.label + ": " if a.label else ""
-    counts = {"agree": 0, "disagree": 0}
+    counts = {"agree": 0, "disagree": 0, "not comparable": 0}
     kinds = {}
     bad = []
     for bi, b in enumerate(pl["batches"]):
@@ -245,9 +270,10 @@ def compare(a):
         dep_failed = {}
         for s, rec in zip(b["steps"], recs):
             lines, marker = real_lines(rec)
+            failed_before = dict(dep_failed)
+            if rec.get("rc") != 0:
+                dep_failed[s["name"]] = rec.get("errname")
             if s["role"] == "dep":
-                if rec.get("rc") != 0:
-                    dep_failed[s["name"]] = rec.get("errname")
                 for l in lines:
                     for k, p in enumerate(ONCE):
                         if p.match(l):
@@ -284,9 +310,21 @@ def compare(a):
                     continue
                 cmp_ours.append(l)
             once_seen |= once_here
-            if dep_failed and any(d in dep_failed for d in (ours.get("after") or [])):
-                diffs.append("a dependency failed to load in the guest: %s" % dep_failed)
-            if v == "refused":
+            # a dependency the check expects to load (it is no refusal of the check) that the
+            # guest could not load: the module's verdict is then not comparable
+            gone = {d: failed_before[norm(d)] for d in ours.get("after") or []
+                    if norm(d) in failed_before and by_name.get(norm(d), {}).get("verdict") != "refused"}
+            if gone:
+                counts["not comparable"] += 1
+                skipped.append("%s (%s): dependencies failed to load in the guest: %s" % (where, s["module"], gone))
+                continue
+            first = [x for x in ours.get("reasons") or [] if x.get("first")]
+            init_refusal = v == "refused" and first and first[0].get("kind") == "init"
+            if init_refusal:
+                # the check read init's constant return: the kernel calls init and gets it
+                if real != "init-fails" or errname != ours.get("errno"):
+                    diffs.append("verdict: kernel %s (rc %s %s), ours: init returns %s" % (real, rc, errname, ours.get("errno")))
+            elif v == "refused":
                 if real != "refused":
                     diffs.append("verdict: kernel %s (rc %s %s), ours refused (%s)" % (real, rc, errname, ours.get("errno")))
                 elif errname != ours.get("errno"):
@@ -301,14 +339,16 @@ def compare(a):
                 diffs.append("unknown verdict %r" % v)
             if kept != cmp_ours:
                 diffs.append("log: kernel %s, ours %s" % (json.dumps(kept), json.dumps(cmp_ours)))
-            if real != "refused" and v != "refused":
+            if rec.get("file") and os.path.abspath(rec["file"]) != os.path.abspath(s["file"]):
+                diffs.append("the kernel's step %s is %s, the plan's %s" % (rec.get("step"), rec["file"], s["file"]))
+            if real != "refused" and (v != "refused" or init_refusal):
                 flags = None
                 if rc == 0 and rec.get("proc_modules"):
                     flags = rec["proc_modules"].get("taint") or ""
                 elif marker:
                     flags = marker[1]
                 flags = "".join(sorted((flags or "").strip("()")))
-                ourt = "".join(sorted(ours.get("taints") or []))
+                ourt = "".join(sorted(ours.get("taints") or ""))
                 if flags != ourt:
                     diffs.append("taints: kernel %r, ours %r" % (flags, ourt))
             key = "%s/%s" % (real if real != "init-fails" else "init-fails(%s)" % errname, v)
@@ -318,12 +358,77 @@ def compare(a):
             else:
                 counts["agree"] += 1
                 kinds[key] = kinds.get(key, 0) + 1
+    for l in skipped:
+        print("NOT COMPARABLE " + l)
     for l in bad:
         print("DISAGREE " + l)
     n = counts["agree"] + counts["disagree"]
-    print("%sreal kernel vs check: %d/%d sample modules agree (%s)" % (
-        label, counts["agree"], n, ", ".join("kernel %s: %d" % (k.replace("/", " / ours "), c) for k, c in sorted(kinds.items()))))
+    print("%sreal kernel vs check: %d/%d sample modules agree, %d not comparable (%s)" % (
+        label, counts["agree"], n, counts["not comparable"],
+        ", ".join("kernel %s: %d" % (k.replace("/", " / ours "), c) for k, c in sorted(kinds.items()))))
     sys.exit(1 if counts["disagree"] else 0)
+
+
+def slim(r):
+    """What compare reads of a kernel-oracle.sh record (the stored corpus keeps only that)."""
+    if r.get("final"):
+        return {k: r.get(k) for k in ("final", "kernel", "status", "steps", "steps_completed", "wall_s")}
+    pm = r.get("proc_modules")
+    return {"step": r.get("step"), "op": r.get("op"), "file": r.get("file"), "name": r.get("name"),
+            "rc": r.get("rc"), "errname": r.get("errname"),
+            "dmesg": [{"level": d.get("level"), "msg": d.get("msg")} for d in r.get("dmesg") or []],
+            "proc_modules": {"taint": pm.get("taint")} if pm else None, "kernel_tainted": r.get("kernel_tainted")}
+
+
+def store(a):
+    """The plan's one batch and the kernel's answers, paths relative to --root, as JSON lines."""
+    with open(os.path.join(a.plan, "plan.json")) as fh:
+        pl = json.load(fh)
+    if len(pl["batches"]) != 1:
+        die("store: one batch expected")
+    root = os.path.abspath(a.root)
+    rel = lambda f: os.path.relpath(f, root) if f else f
+    out = [json.dumps({"corpus": "abi-history/1", "label": a.label, "release": pl.get("release"),
+                       "kernel_args": pl.get("kernel_args")})]
+    with open(pl["batches"][0]["oracle"], encoding="utf-8", errors="replace") as fh:
+        for line in fh:
+            if line.strip():
+                r = slim(json.loads(line))
+                if "file" in r:
+                    r["file"] = rel(r["file"])
+                out.append(json.dumps(r, ensure_ascii=False))
+    with open(a.out, "w", encoding="utf-8") as fh:
+        fh.write("\n".join(out) + "\n")
+
+
+def restore(a):
+    """A plan directory from a stored corpus: the same steps (under --root), every module a
+    sample, and the kernel's answers as batch-0.oracle.jsonl."""
+    t = load_check(a.check)
+    by_file = {os.path.abspath(r["module"]): r for r in t["results"]}
+    root = os.path.abspath(a.root)
+    with open(a.corpus, encoding="utf-8") as fh:
+        recs = [json.loads(l) for l in fh if l.strip()]
+    head, recs = recs[0], recs[1:]
+    os.makedirs(a.out, exist_ok=True)
+    oracle = os.path.join(a.out, "batch-0.oracle.jsonl")
+    steps = []
+    with open(oracle, "w", encoding="utf-8") as fh:
+        for r in recs:
+            if "file" in r:
+                r["file"] = os.path.join(root, r["file"])
+                f = r["file"]
+                steps.append({"role": "sample" if f in by_file else "dep", "file": f,
+                              "name": norm(by_file[f]["name"]) if f in by_file else r.get("name"),
+                              "module": by_file[f]["module"] if f in by_file else None})
+            fh.write(json.dumps(r) + "\n")
+    with open(os.path.join(a.out, "plan.json"), "w") as fh:
+        json.dump({"check": a.check, "release": head.get("release"), "kernel_args": head.get("kernel_args"),
+                   "batches": [{"oracle": oracle, "steps": steps}]}, fh)
+    missing = set(by_file) - {s["file"] for s in steps}
+    if missing:
+        die("the stored corpus %s has no answer for %d of the check's modules, e.g. %s"
+            % (a.corpus, len(missing), sorted(missing)[0]))
 
 
 def main():
@@ -331,16 +436,29 @@ def main():
     sub = p.add_subparsers(dest="cmd", required=True)
     q = sub.add_parser("plan")
     q.add_argument("--check", required=True)
-    q.add_argument("--target-modules", required=True)
+    q.add_argument("--target-modules")
     q.add_argument("--out", required=True)
     q.add_argument("--size", type=int, default=220)
-    q.add_argument("--batches", type=int, default=2)
+    q.add_argument("--batch-mib", type=int, default=1024)
+    q.add_argument("--all", action="store_true", help="every module, in the check's order")
+    q.add_argument("--limit", type=int, default=0, help="at most N modules (refused ones first)")
+    q.add_argument("--per-class", type=int, default=0, help="N modules of each (verdict, errno, first reason)")
     q = sub.add_parser("compare")
     q.add_argument("--check", required=True)
     q.add_argument("--plan", required=True)
     q.add_argument("--label", default="")
+    q = sub.add_parser("store")
+    q.add_argument("--plan", required=True)
+    q.add_argument("--root", required=True)
+    q.add_argument("--label", default="")
+    q.add_argument("--out", required=True)
+    q = sub.add_parser("restore")
+    q.add_argument("--check", required=True)
+    q.add_argument("--corpus", required=True)
+    q.add_argument("--root", required=True)
+    q.add_argument("--out", required=True)
     a = p.parse_args()
-    plan(a) if a.cmd == "plan" else compare(a)
+    {"plan": plan, "compare": compare, "store": store, "restore": restore}[a.cmd](a)
 
 
 if __name__ == "__main__":

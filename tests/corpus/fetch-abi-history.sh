@@ -41,7 +41,7 @@ for t in apt-get dpkg dpkg-deb dpkg-query make sha256sum; do
 done
 
 declare -A group=(
-  [history-6.1]="linux-image-6.1.0-47-amd64-unsigned linux-headers-6.1.0-57-amd64"
+  [history-6.1]="linux-image-6.1.0-47-amd64-unsigned linux-headers-6.1.0-57-amd64 linux-image-6.1.0-57-amd64-unsigned"
   [history-6.12]="linux-image-6.12.107+deb12-amd64-unsigned"
   [flavours-6.1]="linux-image-6.1.0-56-rt-amd64-unsigned linux-image-6.1.0-56-cloud-amd64-unsigned linux-headers-6.1.0-56-rt-amd64 linux-headers-6.1.0-56-cloud-amd64"
   [flavours-6.12]="linux-image-6.12.117+deb12-rt-amd64-unsigned linux-image-6.12.117+deb12-cloud-amd64-unsigned linux-headers-6.12.117+deb12-rt-amd64 linux-headers-6.12.117+deb12-cloud-amd64"

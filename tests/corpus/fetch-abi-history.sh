@@ -8,10 +8,13 @@
 # Groups (default: all of them), so that a test fetches only what it reads:
 #   history-6.1   linux-image-6.1.0-47-amd64-unsigned (its modules against the 6.1.0-56 tree)
 #                 linux-headers-6.1.0-57-amd64 + -common (the tree 6.1.0-56's modules go against)
+#                 linux-image-6.1.0-57-amd64-unsigned (that tree's shipped modules, which the
+#                 check needs, and the real 6.1.0-57 kernel booted with kernel-oracle.sh -K)
 #   history-6.12  linux-image-6.12.107+deb12-amd64-unsigned (against the 6.12.117 tree)
 #   flavours-6.1  linux-image-6.1.0-56-{rt,cloud}-amd64-unsigned,
 #                 linux-headers-6.1.0-56-{rt,cloud}-amd64 (+ linux-headers-6.1.0-56-common-rt)
 #   flavours-6.12 the same for 6.12.117+deb12
+# (the flavour images' vmlinuz are also the real -rt/-cloud kernels kernel-oracle.sh -K boots)
 #
 # A headers package alone is not a working tree: its Makefile includes
 # /usr/src/linux-headers-<abi>-common[-rt]/Makefile (absolute), its scripts/ and tools/ are

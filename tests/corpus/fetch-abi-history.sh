@@ -29,7 +29,7 @@
 # utsrelease.h are there.
 #
 # Idempotent: a package is downloaded when its .deb is missing and unpacked again only when the
-# .deb or this script changed (root/.unpacked holds their digest). Prints, per package, the
+# .deb or the unpacking ($layout) changed (root/.unpacked holds their digest). Prints, per package, the
 # .deb size and the time it took; on stdout one line per package:
 #   <package><TAB><version><TAB><deb bytes><TAB><unpacked root>
 # Usage: tests/corpus/fetch-abi-history.sh [GROUP ...]
@@ -51,7 +51,8 @@ declare -A group=(
 )
 groups=("$@")
 [ ${#groups[@]} -gt 0 ] || groups=(history-6.1 history-6.12 flavours-6.1 flavours-6.12)
-self=$(sha256sum "$0" | cut -c1-16)
+# what unpacking makes of a .deb: bump it when the unpacking or the tree fix-ups change
+layout=2
 updated=
 
 # download PKG: $cache/PKG/PKG_*.deb (exactly one), its path in $deb.
@@ -78,7 +79,7 @@ download() {
 unpacked() {
   local root=$1 stamp
   shift
-  stamp=$( { echo "$self"; sha256sum "$@" | cut -d' ' -f1; } | sha256sum | cut -c1-16)
+  stamp=$( { echo "$layout"; sha256sum "$@" | cut -d' ' -f1; } | sha256sum | cut -c1-16)
   [ "$(cat "$root/.unpacked" 2>/dev/null)" = "$stamp" ] && return 0
   rm -rf "$root" && mkdir -p "$root"
   local f

@@ -245,7 +245,7 @@ def compare(a):
         by_name.setdefault(norm(r["name"]), r)
     skipped = []
     label = a.label + ": " if a.label else ""
-    counts = {"agree": 0, "disagree": 0, "not comparable": 0}
+    counts = {"agree": 0, "disagree": 0, "not comparable": 0, "verdict": 0}
     kinds = {}
     bad = []
     for bi, b in enumerate(pl["batches"]):
@@ -351,6 +351,8 @@ def compare(a):
                 ourt = "".join(sorted(ours.get("taints") or ""))
                 if flags != ourt:
                     diffs.append("taints: kernel %r, ours %r" % (flags, ourt))
+            if not any(d.startswith(("verdict", "errno", "unknown verdict")) for d in diffs):
+                counts["verdict"] += 1
             key = "%s/%s" % (real if real != "init-fails" else "init-fails(%s)" % errname, v)
             if diffs:
                 counts["disagree"] += 1
@@ -363,8 +365,8 @@ def compare(a):
     for l in bad:
         print("DISAGREE " + l)
     n = counts["agree"] + counts["disagree"]
-    print("%sreal kernel vs check: %d/%d sample modules agree, %d not comparable (%s)" % (
-        label, counts["agree"], n, counts["not comparable"],
+    print("%sreal kernel vs check: %d/%d sample modules agree (verdict and errno: %d/%d), %d not comparable (%s)" % (
+        label, counts["agree"], n, counts["verdict"], n, counts["not comparable"],
         ", ".join("kernel %s: %d" % (k.replace("/", " / ours "), c) for k, c in sorted(kinds.items()))))
     sys.exit(1 if counts["disagree"] else 0)
 

@@ -88,7 +88,10 @@ for r in res:
         first[(f[0]["kind"], r["errno"])] += 1
 for (k, e), c in sorted(first.items(), key=lambda x: -x[1]):
     print("  refused, first reason %s (%s): %d" % (k, e, c))
-for r in sorted((r for r in res if r["verdict"] == "refused"), key=lambda r: r["name"]):
+ref = sorted((r for r in res if r["verdict"] == "refused"), key=lambda r: r["name"])
+if len(ref) > 25:
+    print("  the first 25 refused modules by name (every one is in the JSON report):")
+for r in ref[:25]:
     rs = r["reasons"]
     print("  refused %s: %s -- %s" % (r["name"], r["errno"], "; ".join(
         x.get("message", "") + (" [%s]" % x["kernel_line"] if x.get("kernel_line") else "") for x in rs[:3])

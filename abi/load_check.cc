@@ -249,6 +249,7 @@ private:
     if (!o.name.empty()) r.name = o.name;
     if (o.err) {
       r.verdict = Verdict::refused;
+      if (o.init_failed) r.taints = k::taint_letters(o.init_taints);  // the kernel had tainted it by then
       return;
     }
     const k::LoadedModule* m = kernel.find(r.name);

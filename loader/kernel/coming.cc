@@ -52,7 +52,7 @@ void prepare_coming_module(LoadInfo& li) {
       has_btf = li.m.image.section_name(i) == ".BTF" && li.m.image.sections()[i].sh_size;
     if (has_btf && release != li.target.release)
       li.out.unmodelled = "module BTF built on another kernel's vmlinux BTF (" + std::string(release) +
-                          "): the kernel may reject it with BTF verifier lines not modelled here; the module loads either way";
+                          "): the kernel may reject that BTF with verifier lines not modelled here; they never decide the load";
   }
   if (!li.rules.btf_check) return;
   for (unsigned i = 1; i < li.m.image.shnum(); ++i) {
@@ -103,6 +103,7 @@ int do_init_module(LoadInfo& li) {
   }
   if (init.ret < 0) {
     li.out.init_failed = true;
+    li.out.init_taints = li.mod.taints;
     return init.ret;
   }
   if (init.ret > 0) {

@@ -78,6 +78,7 @@ struct Outcome {
   Log log;
   std::string name;  // the module's name (info->name), when the image got that far
   bool init_failed = false;  // every check passed; the module's own init returned err
+  uint32_t init_taints = 0;  // then: the module's taints when init ran (TaintBit mask)
   // False when init ran code whose return the emulator cannot know (init_return.h): every
   // load check passed, and the verdict assumes init returns 0.
   bool init_evaluated = true;

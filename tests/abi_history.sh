@@ -3,11 +3,12 @@
 #   - every module of linux-image-6.1.0-47-amd64-unsigned against the 6.1.0-56 headers tree,
 #   - every module of 6.1.0-56 (kernel-oracle.sh's cache) against the 6.1.0-57 headers tree,
 #   - every module of linux-image-6.12.107+deb12-amd64-unsigned against the 6.12.117 tree;
-# prints, per pair, how many load and which are refused and why. Then the real kernels:
+# prints, per pair, how many load and which are refused and why; the 6.1.0-57 image package
+# (.deb) as the target gives every result the 6.1.0-57 headers tree gives.  Then the real kernels:
 #   - 6.1.0-47-on-56 and 6.12.107-on-117: every module's answer from the real 6.1.0-56 /
 #     6.12.117 kernel, stored by tests/corpus/make-abi-history-corpus.sh (a whole package
 #     takes ~12 min under qemu), compared with the check; and a live boot of ABI_LIVE
-#     (default 60) of them, compared the same way (the stored answers are still the kernel's);
+#     (default 100) of them, compared the same way (the stored answers are still the kernel's);
 #   - 6.1.0-56-on-57: a live sample of ABI_SAMPLE (default 220) modules (every refused one,
 #     then a spread of the others; tests/abi-history-sample.py) in one boot of the real
 #     6.1.0-57 kernel (the vmlinuz of linux-image-6.1.0-57-amd64-unsigned, kernel-oracle.sh -K).
@@ -103,6 +104,21 @@ PY
 check 6.1.0-47-on-56 "$m47" "$t56" "$m56" || true
 check 6.1.0-56-on-57 "$m56" "$t57" "$m57" || true
 check 6.12.107-on-117 "$m107" "$t117" "$m117" || true
+# The same 6.1.0-57 kernel named by its image package itself (.deb, unpacked on the fly: exports
+# and CRCs from its vmlinuz, its own modules): every result as against the headers tree.
+deb57=$(ls "$abi"/linux-image-6.1.0-57-amd64-unsigned/*.deb)
+t=$(now)
+rc=0
+"$modforge" check load "$m56/kernel" --kernel "$deb57" --format json -o "$work/deb57.json" 2>"$work/deb57.err" || rc=$?
+echo "6.1.0-56 modules against the 6.1.0-57 .deb: exit $rc in $(ms "$t") ms"
+python3 - "$work/deb57.json" "$work/6.1.0-56-on-57.json" <<'PY' || { echo "FAIL: the .deb target differs from the headers tree"; fail=1; }
+import json, sys
+a, b = (json.load(open(f))["targets"][0] for f in sys.argv[1:3])
+strip = lambda t: [{k: v for k, v in r.items() if k != "after_files"} for r in t["results"]]
+same = a["release"] == b["release"] and a["summary"] == b["summary"] and strip(a) == strip(b)
+print(".deb target: %s (%s)" % ("every result equal to the headers tree's" if same else "DIFFERENT", a["summary"]))
+sys.exit(0 if same else 1)
+PY
 
 # live: ORACLE_ARGS... NAME PLAN_OPTIONS...: plan a sample of NAME's check, ask the real kernel
 # (one boot per batch) and compare
@@ -142,8 +158,8 @@ stored() {
 
 stored 6.1.0-47-on-56 "$abi/linux-image-6.1.0-47-amd64-unsigned/root"
 stored 6.12.107-on-117 "$abi/linux-image-6.12.107+deb12-amd64-unsigned/root"
-live -k 6.1 -- 6.1.0-47-on-56 --limit "${ABI_LIVE:-60}"
-live -k 6.12 -- 6.12.107-on-117 --limit "${ABI_LIVE:-60}"
+live -k 6.1 -- 6.1.0-47-on-56 --limit "${ABI_LIVE:-100}"
+live -k 6.12 -- 6.12.107-on-117 --limit "${ABI_LIVE:-100}"
 live -k 6.1 -K "$k57" -- 6.1.0-56-on-57 --size "${ABI_SAMPLE:-220}"
 echo "abi_history: $(ms "$t_all") ms in all"
 [ $fail -eq 0 ] && echo PASS || echo FAIL

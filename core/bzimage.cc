@@ -1,5 +1,6 @@
 #include "core/bzimage.h"
 
+#include <lz4.h>
 #include <lzma.h>
 #include <zlib.h>
 #include <zstd.h>
@@ -119,6 +120,26 @@ void unzstd(std::string_view in, Output& out, const std::string& what) {
   out.wrote(r);
 }
 
+// lz4 -l (the legacy frame, lib/decompress_unlz4.c): the magic, then blocks of at most 8 MiB,
+// each its compressed size (le32) and bytes; the size trailer ends them (a "size" past the end).
+void unlz4(std::string_view in, Output& out, const std::string& what) {
+  constexpr uint32_t kMagic = 0x184C2102;
+  constexpr std::size_t kBlock = 8u << 20;
+  std::size_t at = 4;
+  while (in.size() - at >= 4) {
+    const uint32_t n = le32(in, at);
+    at += 4;
+    if (n == kMagic) continue;  // concatenated frames
+    if (n == 0 || n > in.size() - at) break;
+    const int room = static_cast<int>(std::min(out.room_size(), kBlock));
+    if (room == 0) return;  // longer than the trailer says: the caller reports it
+    const int r = LZ4_decompress_safe(in.data() + at, out.room(), static_cast<int>(n), room);
+    if (r < 0) throw Error(what + ": corrupt lz4 block at payload offset " + std::to_string(at - 4));
+    out.wrote(static_cast<std::size_t>(r));
+    at += n;
+  }
+}
+
 // gzip -n -9: zlib stops at the end of the first member.
 void ungzip(std::string_view in, Output& out, const std::string& what) {
   z_stream s{};
@@ -195,11 +216,12 @@ std::string vmlinux_from_image(std::string_view b, const std::string& name) {
   if (h.compression == "xz" || h.compression == "lzma") unlzma(stream, h.compression == "xz", out, what);
   else if (h.compression == "zstd") unzstd(stream, out, what);
   else if (h.compression == "gzip") ungzip(stream, out, what);
+  else if (h.compression == "lz4") unlz4(stream, out, what);
   else if (h.compression == "unknown")
     throw Error(name + ": unsupported compression of the bzImage payload (unknown magic bytes)");
   else
     throw Error(name + ": unsupported compression of the bzImage payload (" + std::string(h.compression) +
-                "; xz, zstd, gzip and lzma are read)");
+                "; xz, zstd, gzip, lzma and lz4 are read)");
   if (out.done() != expected)
     throw Error(what + ": decompresses to " + (out.done() > expected ? "more than " : "") +
                 std::to_string(std::min<uint64_t>(out.done(), expected)) + " bytes, its size trailer says " +

@@ -7,7 +7,7 @@ here=$(cd "$(dirname "$0")/.." && pwd)
 pkgs=(
   build-essential g++ clang cmake ninja-build pkg-config
   libboost-program-options-dev llvm-dev libxxhash-dev libgtest-dev
-  liblzma-dev libzstd-dev zlib1g-dev libclang-rt-14-dev
+  liblzma-dev libzstd-dev zlib1g-dev liblz4-dev libclang-rt-14-dev
   xz-utils python3 bc bison flex libelf-dev
   linux-headers-6.1.0-56-amd64 linux-headers-6.12.117+deb12-amd64
   linux-image-6.12.117+deb12-amd64
@@ -21,6 +21,7 @@ pkgs=(
 # The kbuild driver (issue 11): pahole (dwarves' real package in Debian 12) is what 6.12's kbuild
 # runs for .BTF; ccache and distcc are the launchers `modforge ninja` is tested with (distccd
 # started on 127.0.0.1 by the test); clangd-14 (Debian's package of clangd) checks modforge compdb's compile_commands.json.
+# liblz4-dev: Debian's -cloud kernel images compress their payload with lz4.
 # libssl-dev: libcrypto parses X.509 certificates (the vmlinuz's built-in keys) and the PKCS#7
 # module signatures; openssl and zstd: tests/corpus/make-sig-cases.sh (our signing key, 6.12's
 # zstd vmlinuz).

@@ -94,6 +94,20 @@ PY
   echo "$name: the real-kernel sample took $(ms "$t") ms"
 }
 
+# Each flavour's vmlinuz (-rt: xz/zstd; -cloud: lz4) read as the target reads it: vmlinux's
+# exports equal its headers package's Module.symvers, line for line.
+[ -x "${DUMP_VMLINUX_EXPORTS:-}" ] || { echo "FAIL: DUMP_VMLINUX_EXPORTS (tests/tools/dump-vmlinux-exports) not set"; exit 1; }
+for rel in 6.1.0-56-rt-amd64 6.1.0-56-cloud-amd64 6.12.117+deb12-rt-amd64 6.12.117+deb12-cloud-amd64; do
+  img=$abi/linux-image-$rel-unsigned/root/boot/vmlinuz-$rel sv=$abi/linux-headers-$rel/root/usr/src/linux-headers-$rel/Module.symvers
+  "$DUMP_VMLINUX_EXPORTS" "$img" 2>/dev/null | sort >"$work/$rel.ours" || { echo "FAIL $rel: reading $img"; fail=1; continue; }
+  awk -F'\t' '$3 == "vmlinux"' "$sv" | sort >"$work/$rel.real"
+  if cmp -s "$work/$rel.ours" "$work/$rel.real"; then
+    echo "$rel: $(wc -l <"$work/$rel.ours") vmlinux exports from its vmlinuz, all equal to Module.symvers"
+  else
+    echo "FAIL $rel: the vmlinuz's exports differ from $sv"; fail=1
+  fi
+done
+
 o=${cache}
 for v in 6.1 6.12; do
   case $v in 6.1) abi_=6.1.0-56 ;; 6.12) abi_=6.12.117+deb12 ;; esac

@@ -16,11 +16,18 @@ ImageStash::~ImageStash() {
 }
 
 std::string ImageStash::pack(std::string_view image) {
-  std::string out(ZSTD_compressBound(image.size()), '\0');
-  const std::size_t n = ZSTD_compressCCtx(c_, out.data(), out.size(), image.data(), image.size(), 1);
+  const std::size_t bound = ZSTD_compressBound(image.size());
+  if (bound > cap_) {
+    buf_.reset(new char[bound]);  // not zero-filled
+    cap_ = bound;
+  }
+  const std::size_t n = ZSTD_compressCCtx(c_, buf_.get(), cap_, image.data(), image.size(), 1);
   if (ZSTD_isError(n)) throw Error(std::string("zstd: ") + ZSTD_getErrorName(n));
-  out.resize(n);
-  out.shrink_to_fit();
+  std::string out(buf_.get(), n);
+  if (cap_ > kKeep) {  // one huge module does not pin its size for the rest of the run
+    buf_.reset();
+    cap_ = 0;
+  }
   return out;
 }
 

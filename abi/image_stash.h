@@ -3,6 +3,7 @@
 // expands back at ~1 GB/s, where decoding the module's own .ko.xz again would run at ~0.1 GB/s
 // and keeping every image whole would hold ~500 MB for Debian's 6.12 tree.  One per thread.
 #pragma once
+#include <memory>
 #include <string>
 #include <string_view>
 
@@ -24,6 +25,9 @@ public:
 private:
   ZSTD_CCtx_s* c_;
   ZSTD_DCtx_s* d_;
+  static constexpr std::size_t kKeep = std::size_t(8) << 20;
+  std::unique_ptr<char[]> buf_;  // pack's output before it is copied to its size (kept up to kKeep)
+  std::size_t cap_ = 0;
 };
 
 }  // namespace modforge::abi

@@ -13,6 +13,7 @@
 #include <optional>
 #include <thread>
 #include <unordered_map>
+#include <unordered_set>
 
 #include "abi/image_stash.h"
 #include "abi/reasons.h"
@@ -85,14 +86,18 @@ public:
 
   // The results are those of: read every given module (what it exports and imports), resolve
   // every node's dependencies, then check the nodes level by level.  To read (decompress) each
-  // module once, a given module whose dependencies are already settled when it is read (each
-  // symbol it imports has its provider among the modules read so far, and those are checked)
-  // is checked right away; the others wait with their image stashed, and are checked as soon
-  // as that holds, or after the last module is read.
+  // module once, the modules are read exporters first (those the target's own modules of the
+  // same name export from), and a module whose imports all have a provider among the modules
+  // read so far (the one of the lowest index), all of them checked, is checked right away; the
+  // others wait with their image stashed until that holds, or until the last module is read.
+  // A provider taken so may turn out not to be the final one (a module of a lower index read
+  // later exports the symbol too): such a check, and those that saw its result, are done again
+  // at the end, from the file.
   void run(unsigned jobs) {
     first_pass(jobs);
     for (const Node& n : nodes_)
       if (n.given >= 0 && read_errors_[n.given]) std::rethrow_exception(read_errors_[n.given]);
+    verify_first_pass();
     resolve();
     for (Node& n : nodes_)
       if (n.redo) {
@@ -121,15 +126,13 @@ private:
   struct Pass {
     std::mutex mu;
     std::condition_variable cv;
-    std::size_t next = 0;       // the next given module to read
-    std::size_t watermark = 0;  // every given module below it is read
+    std::vector<int> order;     // the given modules in the order they are read
+    std::size_t next = 0;       // the next of `order` to read
     int busy = 0;               // workers reading or checking
     std::vector<St> st;
-    std::vector<char> read;  // each given module: read
     std::vector<char> resolved;
     std::vector<int> pending;                 // dependencies not checked yet
     std::vector<std::vector<int>> waiters;    // nodes waiting for this one's check
-    std::vector<std::vector<int>> wait_index; // nodes waiting for every module below this index to be read
     std::unordered_map<std::string, int, k::XxHash> min_exporter;  // among the modules read
     std::unordered_map<std::string, std::vector<int>, k::XxHash> wait_symbol;  // nodes waiting for an exporter
     std::deque<int> ready;  // parked nodes whose dependencies are checked
@@ -141,11 +144,17 @@ private:
     pass_ = std::make_unique<Pass>();
     Pass& p = *pass_;
     p.st.assign(n, St::unread);
-    p.read.assign(n, 0);
     p.resolved.assign(n, 0);
     p.pending.assign(n, 0);
     p.waiters.resize(n);
-    p.wait_index.resize(n);
+    // Exporters first, so that most modules find their providers read (and checked) when
+    // they are: the given modules named as one of the target's own that exports something.
+    std::unordered_set<std::string_view, k::XxHash> exporters;
+    for (const auto& [sym, owner] : ct_.symbol_owner) exporters.insert(owner);
+    for (std::size_t i = 0; i < n; ++i)
+      if (exporters.count(nodes_[i].name)) p.order.push_back(static_cast<int>(i));
+    for (std::size_t i = 0; i < n; ++i)
+      if (!exporters.count(nodes_[i].name)) p.order.push_back(static_cast<int>(i));
     const unsigned t = std::max(1u, std::min<unsigned>(jobs, static_cast<unsigned>(std::max<std::size_t>(n, 1))));
     std::vector<std::thread> threads;
     for (unsigned i = 1; i < t; ++i) threads.emplace_back([this] { pass_worker(); });
@@ -160,6 +169,7 @@ private:
   void pass_worker() {
     Pass& p = *pass_;
     ImageStash stash;
+    Decoder decoder;  // its buffers and xz dictionary reused from module to module
     std::unique_lock lk(p.mu);
     for (;;) {
       if (!p.ready.empty()) {
@@ -177,14 +187,14 @@ private:
         finished(x);
         continue;
       }
-      if (p.next < nodes_.size()) {
-        const int i = static_cast<int>(p.next++);
+      if (p.next < p.order.size()) {
+        const int i = p.order[p.next++];
         p.st[i] = St::reading;
         ++p.busy;
         lk.unlock();
         Read r;
         try {
-          r = read_given(i);
+          r = read_given(i, decoder);
         } catch (...) {
           read_errors_[i] = std::current_exception();
         }
@@ -232,7 +242,7 @@ private:
 
   // Reads given module `i`: depmod's view of it and, when possible, the image its check would
   // read.  Each file is read and decompressed once.
-  Read read_given(int i) {
+  Read read_given(int i, Decoder& decoder) {
     Read r;
     const std::string& path = nodes_[i].path;
     std::string bytes;
@@ -248,7 +258,7 @@ private:
       r.usable = true;
     } else {
       try {
-        r.image = decompress(bytes, path);
+        r.image = std::string(decoder.decode(bytes, path));
       } catch (const Error&) {  // corrupt: the old way, which says so in its own words
         loader::depmod::ReadBuffers b;
         r.data = loader::depmod::read_module(path, b);
@@ -281,17 +291,11 @@ private:
       }
     }
     evaluate(i);  // (not when it could not be read: never checked early)
-    p.read[i] = 1;
-    while (p.watermark < nodes_.size() && p.read[p.watermark]) {
-      const std::size_t w = p.watermark++;
-      std::vector<int> xs = std::move(p.wait_index[w]);
-      for (int x : xs) evaluate(x);
-    }
   }
 
-  // Under the pass's lock: whether every symbol node `x` needs has its final provider among
-  // the modules read (the given module of the lowest index exporting it, all those below it
-  // read); if so its dependencies are known, and it waits for their checks.
+  // Under the pass's lock: whether every symbol node `x` needs has a provider among the
+  // modules read (the one of the lowest index); if so its dependencies are taken to be those,
+  // and it waits for their checks.
   void evaluate(int x) {
     Pass& p = *pass_;
     if (p.resolved[x] || read_errors_[x]) return;
@@ -302,12 +306,9 @@ private:
         p.wait_symbol[sym].push_back(x);
         return;
       }
-      if (static_cast<std::size_t>(it->second) >= p.watermark) {
-        p.wait_index[it->second].push_back(x);
-        return;
-      }
     }
-    // Settled: the dependencies resolve() will find (the providers are given modules).
+    // The dependencies resolve() will find, unless a module read later changes a provider
+    // (verify_first_pass).
     std::vector<int> deps;
     n.providers.clear();
     for (const std::string& sym : n.needs) {
@@ -382,6 +383,40 @@ private:
   }
 
   // ---- after the first pass: the graph as before, and the nodes not checked yet.
+
+  // The first pass's checks whose providers were not the final ones (given_exports_ now
+  // holds those), and every check that saw one of them, are undone: checked again later.
+  void verify_first_pass() {
+    std::vector<char> wrong(nodes_.size(), 0);
+    bool any = false;
+    for (std::size_t i = 0; i < nodes_.size(); ++i) {
+      const Node& n = nodes_[i];
+      if (!n.done) continue;
+      for (const auto& [sym, d] : n.providers) {
+        auto it = given_exports_.find(sym);
+        if (it == given_exports_.end() || it->second != d) {
+          wrong[i] = 1;
+          any = true;
+          break;
+        }
+      }
+    }
+    if (!any) return;
+    for (std::size_t i = 0; i < nodes_.size(); ++i) {
+      Node& n = nodes_[i];
+      if (!n.done) continue;
+      bool undo = wrong[i];
+      for (int d : n.order) undo = undo || wrong[d];
+      if (!undo) continue;
+      n.done = n.redo = n.ordered = false;
+      n.order.clear();
+      n.providers.clear();
+      n.result = ModuleResult();
+      n.loaded.reset();
+      n.after = k::State();
+      n.error = nullptr;
+    }
+  }
 
   // Direct dependencies of every node (adding the target's modules they need), then
   // levels: a node is checked after everything it needs.

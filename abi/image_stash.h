@@ -25,7 +25,7 @@ public:
 private:
   ZSTD_CCtx_s* c_;
   ZSTD_DCtx_s* d_;
-  static constexpr std::size_t kKeep = std::size_t(8) << 20;
+  static constexpr std::size_t kKeep = std::size_t(2) << 20;
   std::unique_ptr<char[]> buf_;  // pack's output before it is copied to its size (kept up to kKeep)
   std::size_t cap_ = 0;
 };

@@ -10,6 +10,7 @@
 #include "abi/load_check.h"
 #include "abi/report.h"
 #include "core/atomic_file.h"
+#include "core/cli.h"
 #include "core/error.h"
 
 namespace po = boost::program_options;
@@ -77,19 +78,7 @@ int run_load(const std::vector<std::string>& args, std::ostream& out) {
        "target's own, else /lib/modules/<release>)")
       ("jobs,j", po::value(&a.jobs), "worker threads (default: one per core)")
       ("verbose,v", po::bool_switch(&a.verbose), "text: list every module, not only the refused and tainted");
-  po::options_description hidden;
-  hidden.add_options()("module", po::value(&a.modules)->composing());
-  po::options_description all;
-  all.add(d).add(hidden);
-  po::positional_options_description pos;
-  pos.add("module", -1);
-  po::variables_map vm;
-  po::store(po::command_line_parser(args).options(all).positional(pos).run(), vm);
-  po::notify(vm);
-  if (vm.count("help")) {
-    out << kUsage << "\n" << d;
-    return 0;
-  }
+  if (!cli::parse_options(args, d, kUsage, a.modules, out)) return 0;
   if (a.modules.empty()) throw po::error("no module given");
   if (a.kernels.empty()) throw po::error("no --kernel given");
   if (a.format != "text" && a.format != "json" && a.format != "junit" && a.format != "markdown")

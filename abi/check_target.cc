@@ -4,9 +4,6 @@
 #include <filesystem>
 #include <system_error>
 
-#include <openssl/pem.h>
-#include <openssl/x509.h>
-
 #include "core/error.h"
 #include "core/fd_io.h"
 #include "core/lines.h"
@@ -14,6 +11,7 @@
 #include "core/symvers.h"
 #include "abi/load_inputs.h"
 #include "loader/depmod/modread.h"
+#include "loader/kernel/module_sig_verify.h"
 #include "loader/kmod/names.h"
 
 namespace fs = std::filesystem;
@@ -30,30 +28,6 @@ TempDir::TempDir(const std::string& prefix) {
 TempDir::~TempDir() {
   std::error_code ec;
   fs::remove_all(path_, ec);
-}
-
-std::vector<std::string> read_certificates(const std::string& path) {
-  std::string bytes;
-  if (!read_whole_file(path, bytes)) throw Error(path + ": cannot read the key file");
-  std::vector<std::string> out;
-  auto der_of = [&](X509* x) {
-    int n = i2d_X509(x, nullptr);
-    std::string d(n > 0 ? n : 0, '\0');
-    unsigned char* p = reinterpret_cast<unsigned char*>(d.data());
-    if (n > 0) i2d_X509(x, &p);
-    X509_free(x);
-    out.push_back(std::move(d));
-  };
-  if (bytes.find("-----BEGIN") != std::string::npos) {
-    BIO* bio = BIO_new_mem_buf(bytes.data(), static_cast<int>(bytes.size()));
-    while (X509* x = PEM_read_bio_X509(bio, nullptr, nullptr, nullptr)) der_of(x);
-    BIO_free(bio);
-  } else {
-    const unsigned char* p = reinterpret_cast<const unsigned char*>(bytes.data());
-    if (X509* x = d2i_X509(nullptr, &p, static_cast<long>(bytes.size()))) der_of(x);
-  }
-  if (out.empty()) throw Error(path + ": not an X.509 certificate (PEM or DER)");
-  return out;
 }
 
 namespace {
@@ -140,7 +114,7 @@ CheckTarget open_check_target(const std::string& arg, const CheckOptions& o, con
   }
   ct.target = loader::kernel::load_target(tree, std::nullopt, modules_dir);
   for (const std::string& k : o.key_files)
-    for (std::string& der : read_certificates(k)) ct.target.trusted_certs.push_back(std::move(der));
+    for (std::string& der : loader::kernel::read_certificates(k)) ct.target.trusted_certs.push_back(std::move(der));
   if (o.enforce) ct.target.sig_force = true;
 
   if (!ct.target.modules_dir.empty()) index_module_files(ct.target.modules_dir, ct);

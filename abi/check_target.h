@@ -56,7 +56,4 @@ struct CheckTarget {
 // when the target cannot be read.
 CheckTarget open_check_target(const std::string& arg, const CheckOptions& o, const std::string& modules_dir = "");
 
-// A certificate file (PEM, one or more, or DER) as DER strings.  Throws Error.
-std::vector<std::string> read_certificates(const std::string& path);
-
 }  // namespace modforge::abi

@@ -60,12 +60,11 @@ struct Node {
 struct Read {
   loader::depmod::ModuleData data;  // depmod's view of it
   std::string image;        // decompressed (the file's bytes when not compressed)
-  bool usable = false;      // `image` is what KoFile::open(path) would hold (else: open it at check time)
+  bool usable = false;      // `image` is what the check would read and decompress (else: it reads the file)
   bool compressed = false;  // the file is: worth stashing (a plain file is read again instead)
 };
 
-// Where a check takes the module's bytes from: a usable image in hand (moved into the
-// KoFile), else the file (KoFile::open).
+// Where a check takes the module's bytes from: a usable image in hand, else the file.
 struct Source {
   std::string* image = nullptr;
 };
@@ -266,9 +265,7 @@ private:
       // kmod 30 reads a gzip file as it is (Debian builds it with xz and zstd only).
       r.data = loader::depmod::read_module_image(c == Compression::gzip ? std::string_view(bytes) : r.image);
       r.compressed = true;
-      // KoFile::open decompresses once: an image that is compressed again is left to it.
-      r.usable = compression_of(r.image) == Compression::none;
-      if (!r.usable) r.image = std::string();
+      r.usable = true;
     }
     return r;
   }
@@ -597,16 +594,30 @@ private:
       return;
     }
     k::State s = state_before(n, r.after, r.after_files, by_level);
-    std::optional<loader::kmod::KoFile> ko;
+    // The kernel gets the bytes as they are (kmod decompresses, nothing more): the emulated
+    // kernel decides on them; the static reasons need a well-formed ELF beside it.
+    std::string image;
     try {
-      if (src.image) ko.emplace(loader::kmod::KoFile::from_bytes(std::move(*src.image), n.path));
-      else ko.emplace(loader::kmod::KoFile::open(n.path));
+      if (src.image) {  // the first pass's: what the lines below give
+        image = std::move(*src.image);
+      } else {
+        std::string file;
+        if (!read_whole_file(n.path, file)) throw Error(n.path + ": cannot read the module");
+        image = decompress(file, n.path);
+      }
     } catch (const Error& e) {
-      // Not a module kmod can read: insmod would not get as far as the kernel.
       r.verdict = Verdict::refused;
       r.err = ENOEXEC;
       r.reasons.push_back({.kind = "elf", .message = e.what(), .first = true});
       return;
+    }
+    k::EmulatedKernel kernel(ct_.target, s);
+    k::Outcome o = kernel.init_module(image, "");
+    std::optional<loader::kmod::KoFile> ko;
+    try {
+      ko.emplace(loader::kmod::KoFile::from_bytes(std::move(image), n.path));
+    } catch (const Error&) {
+      // Malformed past what the kernel checks: its answer stands alone.
     }
     bool outside = false;  // first pass: a symbol outside n.needs was asked about
     ProviderLookup providers = [&](std::string_view sym) {
@@ -637,11 +648,9 @@ private:
         p.refused_why = dep.result.reasons.front().message;
       return p;
     };
-    r.reasons = find_reasons(*ko, ct_.target, s, providers);  // reads `s` as it is before the load
+    if (ko) r.reasons = find_reasons(*ko, ct_.target, s, providers);
     if (outside) n.redo = true;
-    k::EmulatedKernel kernel(ct_.target, std::move(s));
-    k::Outcome o = kernel.init_module(ko->image(), "");
-    merge_outcome(r.reasons, o, n.name);
+    merge_outcome(r.reasons, o, ct_.target);
     r.err = o.err;
     r.log = o.log;
     r.unmodelled = o.unmodelled;
@@ -650,6 +659,7 @@ private:
     n.after = k::State();
     if (o.err) {
       r.verdict = Verdict::refused;
+      if (o.init_failed) r.taints = k::taint_letters(o.init_taints);  // the kernel had tainted it by then
       return;
     }
     const k::LoadedModule* m = kernel.find(r.name);

@@ -37,8 +37,6 @@ struct Resolved {
   const std::string& ns() const { return vmlinux ? vmlinux->ns : mod->ns; }
 };
 
-constexpr std::string_view kSigMarker = "~Module signature appended~\n";
-
 }  // namespace
 
 std::vector<Reason> find_reasons(const loader::kmod::KoFile& ko, const k::Target& t, const k::State& s,
@@ -46,20 +44,6 @@ std::vector<Reason> find_reasons(const loader::kmod::KoFile& ko, const k::Target
   std::vector<Reason> out;
   std::string name(ko.modinfo_value("name").value_or(ko.name()));
   const bool has_versions = ko.elf().section("__versions") != nullptr;
-
-  // The signature: under enforcement anything unverified refuses (the emulated kernel
-  // decides which, and says so first); otherwise an unsigned module only taints.
-  const bool signed_image = ko.image().size() > kSigMarker.size() &&
-                            ko.image().substr(ko.image().size() - kSigMarker.size()) == kSigMarker;
-  if (!signed_image && t.module_sig) {
-    Reason r{.kind = "signature", .have = "unsigned", .want = t.sig_force ? "a signature by a trusted key" : "",
-             .message = t.sig_force ? "the module is not signed and this kernel enforces signatures"
-                                    : "the module is not signed: the kernel taints itself (E)",
-             .kernel_line = t.sig_force ? "Loading of unsigned module is rejected"
-                                        : name + ": module verification failed: signature and/or required key missing - tainting kernel",
-             .blocking = t.sig_force};
-    out.push_back(std::move(r));
-  }
 
   // vermagic, field by field; with __versions the kernel skips the release.
   if (auto magic = ko.modinfo_value("vermagic")) {
@@ -177,6 +161,11 @@ bool line_matches(const Reason& r, const std::string& line) {
   return false;
 }
 
+bool is_taint_line(const std::string& m) {
+  return m.find("taints kernel") != std::string::npos || m.find("tainting kernel") != std::string::npos ||
+         m.find("staging directory") != std::string::npos;
+}
+
 std::string kind_of_line(const std::string& l, const k::Outcome& o) {
   if (o.init_failed) return "init";
   for (auto [needle, kind] : std::initializer_list<std::pair<const char*, const char*>>{
@@ -187,27 +176,88 @@ std::string kind_of_line(const std::string& l, const k::Outcome& o) {
   return "other";
 }
 
+// The signature as the kernel judged it (signing.c): nothing to say when it verified.
+std::optional<Reason> signature_reason(const k::Outcome& o, const k::Target& t) {
+  if (!t.module_sig) return std::nullopt;
+  const k::ModuleSignature& s = o.signature;
+  const std::string key = s.key_id.empty() ? "" : "key " + s.key_id + (s.hash_algo.empty() ? "" : ", " + s.hash_algo);
+  const std::string by = !s.signer.empty() ? " by '" + s.signer + "'" + (key.empty() ? "" : " (" + key + ")")
+                         : key.empty()     ? std::string()
+                                           : " by " + key;
+  Reason r{.kind = "signature"};
+  if (!s.present) {
+    r.have = "unsigned";
+    r.message = "the module is not signed";
+  } else if (s.assumed) {
+    r.have = "signed" + by;
+    r.message = "signed" + by + ", the key of this kernel's own modules; the kernel image holding its certificate was "
+                "not found, so the signature is taken as valid without checking it";
+    r.blocking = false;
+    return r;
+  } else if (s.err == 0) {
+    return std::nullopt;
+  } else if (s.err == -ENOKEY) {
+    r.have = "signed" + by;
+    r.message = "signed" + by + ", a key this kernel does not trust (not built in: enroll it as a MOK and give it with --key)";
+  } else if (s.err == -EKEYREJECTED) {
+    r.have = "signed" + by;
+    r.message = "the signature" + by + " does not verify: the module was changed after it was signed";
+  } else if (s.err == -EBADMSG) {
+    r.message = "the signature is malformed (not a PKCS#7 message the kernel can parse)";
+  } else if (s.err == -ENOPKG) {
+    r.message = "the signature uses crypto this kernel does not support";
+  } else {
+    r.message = "the signature check fails (-" + std::string(strerrorname_np(-s.err)) + ")";
+  }
+  // Unsigned, unknown key, unsupported crypto: refused under enforcement, else a taint.
+  const bool soft = !s.present || s.err == -ENOKEY || s.err == -ENOPKG;
+  r.blocking = !soft || t.sig_force;
+  if (t.sig_force && soft) r.message += "; this kernel enforces signatures";
+  else if (soft) r.message += ": the kernel taints itself (E)";
+  for (const k::LogLine& l : o.log)
+    if (l.msg.find("Loading of ") == 0 || l.msg.find("module verification failed") != std::string::npos) r.kernel_line = l.msg;
+  return r;
+}
+
 }  // namespace
 
-void merge_outcome(std::vector<Reason>& reasons, const k::Outcome& o, const std::string& name) {
+void merge_outcome(std::vector<Reason>& reasons, const k::Outcome& o, const k::Target& t) {
+  if (auto sig = signature_reason(o, t)) reasons.insert(reasons.begin(), std::move(*sig));
   if (o.err == 0) {
     // The kernel loads it: a static reason it did not act on is at most a note.
     for (Reason& r : reasons)
       if (r.blocking && r.kind != "signature") r.blocking = false;
+    // What it warns about while loading it (6.12's BTF mismatch, retpoline, an init's odd
+    // return...) is worth saying too.
+    for (const k::LogLine& l : o.log) {
+      if (l.level > k::kWarn || is_taint_line(l.msg)) continue;
+      if (std::any_of(reasons.begin(), reasons.end(), [&](const Reason& r) { return r.kernel_line == l.msg; })) continue;
+      reasons.push_back({.kind = kind_of_line(l.msg, o), .message = "the kernel warns: " + l.msg, .kernel_line = l.msg,
+                         .blocking = false});
+    }
   } else {
     auto first = reasons.end();
+    // A signature refused without a line (EKEYREJECTED, EBADMSG): its errno says it.
+    if (o.signature.present && o.signature.err && o.err == -o.signature.err)
+      first = std::find_if(reasons.begin(), reasons.end(), [](const Reason& r) { return r.kind == "signature" && r.blocking; });
     for (const k::LogLine& l : o.log) {
+      if (first != reasons.end()) break;
       first = std::find_if(reasons.begin(), reasons.end(), [&](const Reason& r) { return r.blocking && line_matches(r, l.msg); });
       if (first != reasons.end()) break;
     }
     if (first == reasons.end()) {
-      // The emulated kernel's reason has no static counterpart (ELF, relocation, BTF, init...).
+      // The emulated kernel's reason has no static counterpart (ELF, relocation, BTF, init...):
+      // its line is the first the kernel printed that is not a taint notice.
       Reason r;
-      const std::string line = o.log.empty() ? "" : o.log.back().msg;
+      std::string line;
+      if (!o.init_failed)
+        for (const k::LogLine& l : o.log)
+          if (!is_taint_line(l.msg)) { line = l.msg; break; }
       r.kind = kind_of_line(line, o);
       r.kernel_line = line;
       r.message = o.init_failed ? "every load check passes; the module's own init returns -" + std::string(strerrorname_np(o.err))
-                                : line.empty() ? "refused without a kernel line" : line;
+                  : line.empty() ? "refused (-" + std::string(strerrorname_np(o.err)) + ") without a kernel line"
+                                 : line;
       r.first = true;
       reasons.insert(reasons.begin(), std::move(r));
     } else {
@@ -215,17 +265,29 @@ void merge_outcome(std::vector<Reason>& reasons, const k::Outcome& o, const std:
       std::rotate(reasons.begin(), first, first + 1);
     }
   }
+  // The first refusal first, then what else refuses grouped by kind in the kernel's order of
+  // checks, symbols by name; taints and notes last.
+  auto rank = [](const Reason& r) {
+    static constexpr std::string_view order[] = {"signature", "elf", "vermagic", "this_module_size", "module_layout",
+                                                 "crc", "unknown_symbol", "namespace", "relocation", "btf", "init"};
+    for (std::size_t i = 0; i < std::size(order); ++i)
+      if (r.kind == order[i]) return static_cast<int>(i);
+    return static_cast<int>(std::size(order));
+  };
+  std::stable_sort(reasons.begin(), reasons.end(), [&](const Reason& a, const Reason& b) {
+    if (a.first != b.first) return a.first;
+    if (a.blocking != b.blocking) return a.blocking;
+    if (rank(a) != rank(b)) return rank(a) < rank(b);
+    return a.symbol < b.symbol;
+  });
   // The taints the kernel announces, as reasons of their own (not blocking).
   for (const k::LogLine& l : o.log) {
     const std::string& m = l.msg;
-    if (m.find("taints kernel") == std::string::npos && m.find("tainting kernel") == std::string::npos &&
-        m.find("staging directory") == std::string::npos)
-      continue;
+    if (!is_taint_line(m)) continue;
     if (std::any_of(reasons.begin(), reasons.end(), [&](const Reason& r) { return r.kernel_line == m; })) continue;
     std::string what = m.substr(m.find(':') == std::string::npos ? 0 : m.find(':') + 2);
     reasons.push_back({.kind = "taint", .message = what, .kernel_line = m, .blocking = false});
   }
-  (void)name;
 }
 
 }  // namespace modforge::abi

@@ -30,6 +30,6 @@ std::vector<Reason> find_reasons(const loader::kmod::KoFile& ko, const loader::k
 
 // Marks (or adds) the reason the emulated kernel refused with, first in the list, and
 // the taints it reported; demotes static reasons the kernel did not act on.
-void merge_outcome(std::vector<Reason>& reasons, const loader::kernel::Outcome& o, const std::string& name);
+void merge_outcome(std::vector<Reason>& reasons, const loader::kernel::Outcome& o, const loader::kernel::Target& t);
 
 }  // namespace modforge::abi

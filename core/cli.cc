@@ -193,4 +193,22 @@ Parsed parse(const std::vector<std::string>& args, std::span<const OptionSpec> s
   return out;
 }
 
+bool parse_options(const std::vector<std::string>& args, const po::options_description& desc, const char* usage,
+                   std::vector<std::string>& operands, std::ostream& out) {
+  po::options_description hidden;
+  hidden.add_options()("operand", po::value(&operands));
+  po::options_description all;
+  all.add(desc).add(hidden);
+  po::positional_options_description pos;
+  pos.add("operand", -1);
+  po::variables_map vm;
+  po::store(po::command_line_parser(args).options(all).positional(pos).run(), vm);
+  po::notify(vm);
+  if (vm.count("help")) {
+    out << usage << "\n" << desc;
+    return false;
+  }
+  return true;
+}
+
 }  // namespace modforge::cli

@@ -3,12 +3,24 @@
 // Tools that are drop-ins for getopt-based C programs use this so that kbuild's command
 // lines and every error text stay the same.
 #pragma once
+#include <ostream>
 #include <span>
 #include <string>
 #include <string_view>
 #include <vector>
 
+namespace boost::program_options {
+class options_description;
+}
+
 namespace modforge::cli {
+
+// A subcommand's Boost.Program_options parse: `args` with `desc` plus positional operands
+// (into `operands`); prints `usage` and `desc` to `out` and returns false for --help.
+// Throws boost::program_options::error.
+bool parse_options(const std::vector<std::string>& args, const boost::program_options::options_description& desc,
+                   const char* usage, std::vector<std::string>& operands, std::ostream& out);
+
 
 struct OptionSpec {
   char short_name;        // 0 when the option has no short form

@@ -15,6 +15,7 @@
 #include <thread>
 #include <unistd.h>
 
+#include "core/cli.h"
 #include "core/error.h"
 #include "core/fd_io.h"
 #include "kbuild/build.h"
@@ -374,7 +375,7 @@ int cmd_dkms_build(const std::vector<std::string>& args) {
       ("modpost", po::value(&o.modpost), "our modpost, likewise");
   add_pch_option(d, o.pch);
   std::vector<std::string> ops;
-  if (!parse_options(args, d, kUsage, ops)) return 0;
+  if (!cli::parse_options(args, d, kUsage, ops, std::cout)) return 0;
   check_pch(o.pch);
   if (ops.size() != 1) throw Error(std::string(ops.empty() ? "no" : "more than one") +
                                    " package source directory (modforge dkms build /usr/src/<package>-<version>)");

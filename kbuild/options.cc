@@ -4,6 +4,7 @@
 #include <iostream>
 #include <thread>
 
+#include "core/cli.h"
 #include "core/error.h"
 #include "kbuild/launcher.h"
 
@@ -68,24 +69,6 @@ void check_pch(const std::string& pch) {
     throw Error("--pch: '" + pch + "' is not auto, always or never");
 }
 
-bool parse_options(const std::vector<std::string>& args, const po::options_description& desc, const char* usage,
-                   std::vector<std::string>& operands) {
-  po::options_description hidden;
-  hidden.add_options()("operand", po::value(&operands));
-  po::options_description all;
-  all.add(desc).add(hidden);
-  po::positional_options_description pos;
-  pos.add("operand", -1);
-  po::variables_map vm;
-  po::store(po::command_line_parser(args).options(all).positional(pos).run(), vm);
-  po::notify(vm);
-  if (vm.count("help")) {
-    std::cout << usage << "\n" << desc;
-    return false;
-  }
-  return true;
-}
-
 // Parses a subcommand's options and operands; false when --help was printed.
 bool parse_common(const std::vector<std::string>& args, Common& c, const char* usage, bool launcher,
                   const po::options_description* own) {
@@ -96,7 +79,7 @@ bool parse_common(const std::vector<std::string>& args, Common& c, const char* u
                        "run each compile through this launcher (ccache, sccache, distcc, icecc or a path); "
                        "kbuild's -Wp,-MMD becomes -MMD -MF, the .cmd files keep kbuild's command");
   std::vector<std::string> ops;
-  if (!parse_options(args, desc, usage, ops)) return false;
+  if (!cli::parse_options(args, desc, usage, ops, std::cout)) return false;
   split_operands(ops, c);
   std::error_code ec;
   fs::path dir = fs::canonical(c.dir, ec);

@@ -31,11 +31,6 @@ bool parse_common(const std::vector<std::string>& args, Common& c, const char* u
 void add_pch_option(boost::program_options::options_description& desc, std::string& pch);
 void check_pch(const std::string& pch);
 
-// Parses `args` with `desc` plus positional operands (into `operands`); prints `usage` and
-// `desc` and returns false for --help.  Throws po::error.
-bool parse_options(const std::vector<std::string>& args, const boost::program_options::options_description& desc,
-                   const char* usage, std::vector<std::string>& operands);
-
 // Where a tree's outputs go: DIR itself (as make M=DIR), or a build directory (-O, and
 // DIR/build-<release> with several trees).
 std::string output_dir(const Common& c, const std::string& dir, const Tree& t, size_t trees);

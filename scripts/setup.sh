@@ -14,12 +14,16 @@ pkgs=(
   qemu-system-x86 busybox-static kmod strace jq
   pahole ccache distcc clangd-14
   dkms
+  libssl-dev openssl zstd
 )
 # qemu-system-x86, busybox-static, kmod: the real-kernel tests boot Debian's kernels through
 # ../shared/tools/kernel-oracle.sh; strace: the modpost corpus recorder; jq: the layout corpus script.
 # The kbuild driver (issue 11): pahole (dwarves' real package in Debian 12) is what 6.12's kbuild
 # runs for .BTF; ccache and distcc are the launchers `modforge ninja` is tested with (distccd
 # started on 127.0.0.1 by the test); clangd-14 (Debian's package of clangd) checks modforge compdb's compile_commands.json.
+# libssl-dev: libcrypto parses X.509 certificates (the vmlinuz's built-in keys) and the PKCS#7
+# module signatures; openssl and zstd: tests/corpus/make-sig-cases.sh (our signing key, 6.12's
+# zstd vmlinuz).
 # tests/corpus/fetch-dkms.sh needs apt-get download and dpkg -x only (always on Debian).
 # dkms: tests/kbuild_dkms.sh compares `modforge dkms build` with the real `dkms build` (run
 # with its trees in the test's work dir; installing it adds only its kernel hooks).

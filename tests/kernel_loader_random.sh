@@ -9,7 +9,8 @@
 # boot per kernel (plus one more if a mutation left a module loaded).  A mutation on
 # which the real kernel itself crashes is dropped and printed (nothing to compare).
 # Env: MODFORGE_ORACLE (default SOURCE_DIR/../shared/tools/kernel-oracle.sh),
-#      ORACLE_CACHE, MODFORGE_KEEP=1 keeps the work directory.
+#      ORACLE_CACHE, MODFORGE_KEEP=1 keeps the work directory, MODFORGE (required): the
+#      modforge binary whose `check load` is compared with the real kernel too.
 set -euo pipefail
 [ $# -ge 3 ] || { echo "usage: $0 LOADER_REPLAY KO_MUTATE SOURCE_DIR [6.1|6.12 ...]" >&2; exit 2; }
 replay=$(realpath "$1") mutate=$(realpath "$2") src=$(realpath "$3")
@@ -22,6 +23,7 @@ echo "SEED=$seed (rerun with SEED=$seed to reproduce)"
 
 [ -x "$replay" ] || { echo "FAIL: loader-replay $replay missing"; exit 1; }
 [ -x "$mutate" ] || { echo "FAIL: ko-mutate $mutate missing"; exit 1; }
+[ -x "${MODFORGE:-}" ] || { echo "FAIL: MODFORGE (the modforge binary, for check load) not set"; exit 1; }
 source "$src/tests/tier_lib.sh"
 need_qemu_tier gcc make strip
 
@@ -47,6 +49,7 @@ for v in "${versions[@]}"; do
     echo "FAIL $v: loader-replay exited $rc: $(head -c 500 "$b/replay.err")"; fail=1; continue
   fi
   python3 "$src/tests/loader-compare.py" --label "$v random" "$b/oracle.jsonl" "$b/replay.jsonl" || fail=1
+  python3 "$src/tests/abi/first_reason.py" "$MODFORGE" "${trees[$v]}" "$cache/$rel/lib/modules/$rel" "$b" || fail=1
 done
 [ $fail -eq 0 ] || echo "FAIL (SEED=$seed)"
 exit $fail

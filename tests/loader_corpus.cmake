@@ -21,4 +21,7 @@ endforeach()
 add_test(NAME kernel_loader_random
   COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/kernel_loader_random.sh
           $<TARGET_FILE:loader-replay> $<TARGET_FILE:ko-mutate> ${PROJECT_SOURCE_DIR})
-set_tests_properties(kernel_loader_random PROPERTIES LABELS qemu TIMEOUT 900 RUN_SERIAL TRUE)
+# The same fresh mutations through `modforge check load` (MODFORGE): its first reason is the
+# real kernel's (tests/abi/first_reason.py).
+set_tests_properties(kernel_loader_random PROPERTIES LABELS qemu TIMEOUT 900 RUN_SERIAL TRUE
+                     ENVIRONMENT MODFORGE=$<TARGET_FILE:modforge>)

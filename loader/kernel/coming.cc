@@ -42,6 +42,18 @@ void post_relocation(LoadInfo& li) {
 
 // The MODULE_STATE_COMING notifiers: 6.12's BTF check warns, once per boot.
 void prepare_coming_module(LoadInfo& li) {
+  // A module built for another kernel carries split BTF on that kernel's vmlinux BTF, which
+  // the emulator does not have: the kernel's verifier may reject it (its "BPF:" lines and
+  // "failed to validate module" are not modelled); the module loads either way.
+  if (const auto magic = li.m.modinfo("vermagic"); magic && li.out.unmodelled.empty()) {
+    const std::string_view release = magic->substr(0, magic->find(' '));
+    bool has_btf = false;
+    for (unsigned i = 1; i < li.m.image.shnum() && !has_btf; ++i)
+      has_btf = li.m.image.section_name(i) == ".BTF" && li.m.image.sections()[i].sh_size;
+    if (has_btf && release != li.target.release)
+      li.out.unmodelled = "module BTF built on another kernel's vmlinux BTF (" + std::string(release) +
+                          "): the kernel may reject that BTF with verifier lines not modelled here; they never decide the load";
+  }
   if (!li.rules.btf_check) return;
   for (unsigned i = 1; i < li.m.image.shnum(); ++i) {
     if (li.m.image.section_name(i) != ".BTF") continue;  // find_any_sec: the first, any flags
@@ -91,6 +103,7 @@ int do_init_module(LoadInfo& li) {
   }
   if (init.ret < 0) {
     li.out.init_failed = true;
+    li.out.init_taints = li.mod.taints;
     return init.ret;
   }
   if (init.ret > 0) {

@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "loader/kernel/log.h"
+#include "loader/kernel/module_sig_verify.h"
 #include "loader/kernel/target.h"
 
 namespace modforge::loader::kernel {
@@ -77,12 +78,15 @@ struct Outcome {
   Log log;
   std::string name;  // the module's name (info->name), when the image got that far
   bool init_failed = false;  // every check passed; the module's own init returned err
+  uint32_t init_taints = 0;  // then: the module's taints when init ran (TaintBit mask)
   // False when init ran code whose return the emulator cannot know (init_return.h): every
   // load check passed, and the verdict assumes init returns 0.
   bool init_evaluated = true;
   // Set when the kernel's outcome depends on memory the emulator does not know (see
   // finalize.h): why.  The verdict is the emulator's best; log lines may be missing.
   std::string unmodelled;
+  // The module's signature and how module_sig_check() judged it (present: it had a trailer).
+  ModuleSignature signature;
 };
 
 class EmulatedKernel {

@@ -4,7 +4,11 @@
 //    include/config/kernel.release);
 //  - or a /lib/modules/<release> directory (an unpacked kernel package), with the
 //    System.map and config-<release> of its /boot beside it (exports without CRCs then;
-//    Debian's image packages ship a placeholder System.map, which is refused).
+//    Debian's image packages ship a placeholder System.map, which is refused); with the
+//    release's kernel image beside it (<root>/boot/vmlinuz-<release>), vmlinux's exports and
+//    their CRCs are read from that image instead (loader/kernel/vmlinux_image.h).
+// The built-in certificates of the release's kernel image, when one is found (beside an
+// unpacked package; /boot/vmlinuz-<release> for a headers tree), start trusted_certs.
 // The vermagic is composed as include/linux/vermagic.h composes VERMAGIC_STRING from the
 // release and the config.  sizeof(struct module), which 6.12 compares with the size of a
 // module's .gnu.linkonce.this_module, is taken from a module the target ships: modpost's
@@ -67,6 +71,9 @@ struct Target {
   // The keys module signatures are verified against (DER X.509): the certificates built into
   // the kernel image (vmlinuz), then those a user names (MOK-enrolled keys, `--key`).
   std::vector<std::string> trusted_certs;
+  // The key id of the signer of the target's own modules (module_signer_id of the shipped
+  // module this_module_size_from names), empty when they are unsigned.
+  std::string shipped_signer;
   // The built-in modules (modules.builtin), which kmod's rmmod calls "builtin".
   std::unordered_set<std::string, XxHash> builtin_modules;
 

@@ -11,6 +11,7 @@
 #include <ostream>
 
 #include "core/error.h"
+#include "loader/kernel/module_sig_verify.h"
 #include "loader/kernel/state_file.h"
 
 namespace modforge::loader::tools {
@@ -36,6 +37,13 @@ SessionOptions session_options_from_env() {
   o.modules_dir = env("MODFORGE_MODULES");
   o.kernel = env("MODFORGE_KERNEL");
   o.show_kernel_log = env("MODFORGE_DMESG") == "1";
+  o.sig_enforce = env("MODFORGE_SIG_ENFORCE") == "1";
+  const std::string keys = env("MODFORGE_SIG_KEYS");
+  for (size_t b = 0, e; b < keys.size(); b = e + 1) {
+    e = keys.find(':', b);
+    if (e == std::string::npos) e = keys.size();
+    if (e > b) o.sig_keys.push_back(keys.substr(b, e - b));
+  }
   return o;
 }
 
@@ -68,6 +76,9 @@ std::unique_ptr<Session> Session::open(const SessionOptions& o) {
   s->state_path_ = o.state_path;
   s->show_kernel_log_ = o.show_kernel_log;
   s->target_ = kernel::load_target(o.target_dir, version, o.modules_dir);
+  if (o.sig_enforce) s->target_.sig_force = true;
+  for (const std::string& k : o.sig_keys)
+    for (std::string& der : kernel::read_certificates(k)) s->target_.trusted_certs.push_back(std::move(der));
   // module_mutex: held until the session ends (the state is replaced by rename, so the lock
   // is on a file of its own beside it)
   const std::string lock = o.state_path + ".lock";

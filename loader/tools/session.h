@@ -6,6 +6,11 @@
 //   --modules=DIR  (MODFORGE_MODULES) the target's lib/modules/<release>, when neither the
 //                                     target itself nor /lib/modules/<release> holds it
 //   --dmesg        (MODFORGE_DMESG=1) also print the kernel's lines on stderr ("kernel: ...")
+// and from the environment only:
+//   MODFORGE_SIG_ENFORCE=1    boot with module.sig_enforce=1 (unsigned or unverifiable
+//                             modules are refused)
+//   MODFORGE_SIG_KEYS=F[:F..] certificates (DER or PEM) trusted besides the target's own,
+//                             as enrolled keys are
 // A session holds an exclusive lock on the state (flock on "<state>.lock") from reading it
 // to writing the new one, as the kernel holds module_mutex: commands run at once on one
 // state give the result of some serial order.  A command that changes the kernel saves the
@@ -26,6 +31,8 @@ struct SessionOptions {
   std::string state_path, target_dir, modules_dir;
   std::string kernel;  // "6.1", "6.12" or empty (the release's); checked by Session::open
   bool show_kernel_log = false;
+  bool sig_enforce = false;            // MODFORGE_SIG_ENFORCE=1
+  std::vector<std::string> sig_keys;   // MODFORGE_SIG_KEYS
 };
 
 // The environment's defaults (MODFORGE_*).

@@ -253,6 +253,26 @@ int load_image(const std::string& path, ReadBuffers& buffers, Opened& o) {
 
 }  // namespace
 
+namespace {
+
+// The module's symbols and .modinfo strings from `src` (its image, as kmod maps it).
+void read_elf(kmod::ByteSource& src, ModuleData& d) {
+  kmod::ModuleElf elf;
+  int err = elf.open(src);
+  // Symbols are read as ELF64 little-endian: other files are refused (kmod would read them).
+  if (err == 0 && (!elf.is64() || elf.msb())) err = EINVAL;
+  if (err != 0) {
+    d.symbols_error = err;
+  } else {
+    const int err2 = read_exports(elf, d.exports);
+    if (err2 != 0 && err2 != ENODATA) d.symbols_error = err2;
+    read_modinfo(elf, d);
+    read_needed(elf, d.needed);
+  }
+}
+
+}  // namespace
+
 ModuleData read_module(const std::string& path, ReadBuffers& buffers) {
   ModuleData d;
   Opened o;
@@ -263,20 +283,20 @@ ModuleData read_module(const std::string& path, ReadBuffers& buffers) {
     std::optional<kmod::MemorySource> memory;
     kmod::ByteSource& src = o.fd >= 0 ? static_cast<kmod::ByteSource&>(lazy.emplace(o.fd, buffers.file.get(o.size + 1), o.size))
                                       : memory.emplace(o.image);
-    kmod::ModuleElf elf;
-    int err = elf.open(src);
-    // Symbols are read as ELF64 little-endian: other files are refused (kmod would read them).
-    if (err == 0 && (!elf.is64() || elf.msb())) err = EINVAL;
-    if (err != 0) {
-      d.symbols_error = err;
-    } else {
-      const int err2 = read_exports(elf, d.exports);
-      if (err2 != 0 && err2 != ENODATA) d.symbols_error = err2;
-      read_modinfo(elf, d);
-      read_needed(elf, d.needed);
-    }
+    read_elf(src, d);
   }
   if (o.fd >= 0) ::close(o.fd);
+  return d;
+}
+
+ModuleData read_module_image(std::string_view image) {
+  ModuleData d;
+  if (image.empty()) {
+    d.symbols_error = EINVAL;  // kmod cannot map an empty file
+    return d;
+  }
+  kmod::MemorySource src(image);
+  read_elf(src, d);
   return d;
 }
 

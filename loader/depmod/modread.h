@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace modforge::loader::depmod {
@@ -40,5 +41,8 @@ struct ReadBuffers {
 };
 
 ModuleData read_module(const std::string& path, ReadBuffers& buffers);
+// The same from a module's bytes already in memory: what read_module would have read, i.e.
+// decompressed when it is xz or zstd (kmod 30 reads a gzip file as it is).
+ModuleData read_module_image(std::string_view image);
 
 }  // namespace modforge::loader::depmod

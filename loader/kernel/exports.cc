@@ -67,12 +67,56 @@ int check_export_crcs(LoadInfo& li) {
     return try_to_force_load(li, "no versions for exported symbols");
   return 0;
 }
+namespace {
+
+// Loads with fewer exports in the loaded modules than this scan them.
+constexpr std::size_t kIndexFrom = 64;
+
+const LoadInfo::ExportIndex* export_index(const LoadInfo& li) {
+  LoadInfo::ExportIndex& x = li.export_index;
+  const std::vector<LoadedModule>& mods = li.state.modules;
+  if (x.built && x.modules == mods.data() && x.count == mods.size()) return &x;
+  std::size_t total = 0;
+  for (const LoadedModule& o : mods) total += o.exports.size();
+  if (total < kIndexFrom) return nullptr;
+  x.by_name.clear();
+  x.by_name.reserve(total);
+  for (std::size_t m = 0; m < mods.size(); ++m) {
+    const std::vector<ModExport>& ex = mods[m].exports;
+    for (std::size_t e = 0; e < ex.size(); ++e) {
+      std::vector<LoadInfo::ExportIndex::Hit>& hits = x.by_name[ex[e].name];
+      if (hits.empty() || hits.back().module != m) hits.push_back({static_cast<uint32_t>(m), -1, -1});
+      int32_t& slot = ex[e].gpl_only ? hits.back().gpl : hits.back().plain;
+      if (slot < 0) slot = static_cast<int32_t>(e);
+    }
+  }
+  x.modules = mods.data();
+  x.count = mods.size();
+  x.built = true;
+  return &x;
+}
+
+}  // namespace
+
 std::optional<Found> find_symbol(const LoadInfo& li, std::string_view name, bool gplok) {
   if (auto it = li.target.exports.find(std::string(name)); it != li.target.exports.end()) {
     if (gplok || !it->second.gpl_only) {
       const Export& e = it->second;
       return Found{nullptr, e.has_crc, e.crc, e.gpl_only, e.ns};
     }
+  }
+  // The first module in list order exporting it: its plain export, else (gplok) its GPL-only one.
+  if (const LoadInfo::ExportIndex* x = export_index(li)) {
+    auto it = x->by_name.find(name);
+    if (it == x->by_name.end()) return std::nullopt;
+    for (const LoadInfo::ExportIndex::Hit& h : it->second) {
+      const int32_t e = h.plain >= 0 ? h.plain : gplok ? h.gpl : -1;
+      if (e < 0) continue;
+      const LoadedModule& o = li.state.modules[h.module];
+      const ModExport& x2 = o.exports[static_cast<std::size_t>(e)];
+      return Found{&o, x2.has_crc, x2.crc, x2.gpl_only, x2.ns};
+    }
+    return std::nullopt;
   }
   for (const LoadedModule& o : li.state.modules) {
     for (bool g : {false, true}) {

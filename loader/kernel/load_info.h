@@ -42,6 +42,20 @@ struct LoadInfo {
   std::optional<ModuleMemory> memory;     // the module's memory once it is moved
   std::vector<uint64_t> patched_returns;  // return sites apply_returns rewrote
   std::unordered_map<std::string, uint64_t> ext_addrs;  // stand-in addresses of resolved symbols
+  // find_symbol's index of the loaded modules' exports (exports.cc), made at its first use.
+  struct ExportIndex {
+    const LoadedModule* modules = nullptr;  // the module list it was made for (rebuilt when that changes)
+    std::size_t count = 0;
+    bool built = false;
+    // name -> each module exporting it, in list order: its first plain and first GPL-only
+    // export of that name (-1: none).
+    struct Hit {
+      uint32_t module;
+      int32_t plain, gpl;
+    };
+    std::unordered_map<std::string_view, std::vector<Hit>, XxHash> by_name;
+  };
+  mutable ExportIndex export_index;
 
   void log(int level, std::string s) { logf(out.log, level, std::move(s)); }
   // m.versions(), read once: check_version looks every resolved symbol up in it.

@@ -21,6 +21,8 @@ public:
   // tables are put there), [begin, end) each.
   ModuleMemory(const Image& im, const std::vector<uint64_t>& addrs, const std::vector<uint64_t>& flags,
                uint64_t file_copy_addr, const std::vector<std::pair<uint64_t, uint64_t>>& zero_areas = {});
+  ModuleMemory(const ModuleMemory&) = delete;  // its ranges may view their own copies
+  ModuleMemory& operator=(const ModuleMemory&) = delete;
 
   uint64_t read(uint64_t addr, unsigned size);  // little-endian, size <= 8
   void write(uint64_t addr, uint64_t v, unsigned size);
@@ -34,15 +36,21 @@ private:
   struct Range {
     uint64_t addr, size;
     unsigned sec;  // 0: the file copy
-    std::string bytes;
-    bool loaded = false;
+    // Its bytes: a view of the image until the first write, then of `own` (a copy made
+    // then).  Set at the first access, as the kernel's copy holds the image's bytes.
+    std::string_view bytes;
+    std::string own;
+    bool loaded = false, owned = false;
   };
   Range* find(uint64_t a);
-  const std::string& load(Range& r);
+  std::string_view load(Range& r);
+  char* writable(Range& r);  // its bytes, copied out of the image first
+  bool in_one_range(Range* r, uint64_t addr, unsigned size);
   uint8_t byte(uint64_t a);
 
   const Image& im_;
-  std::vector<Range> ranges_;                   // by address
+  std::vector<Range> ranges_;                   // by address (not moved once built: `bytes` may view `own`)
+  std::size_t hint_ = 0;                        // the range find() last started from
   std::vector<std::pair<uint64_t, uint64_t>> spans_;  // [first section, last section end) per region
   std::unordered_map<uint64_t, uint8_t> sparse_;  // written bytes outside any range
 };

@@ -95,12 +95,13 @@ int run_load(const std::vector<std::string>& args, std::ostream& out) {
   }
   ReportOptions ro{a.fail_on == "taint", a.verbose};
   std::ostringstream report;
-  if (a.format == "json") write_json(report, results, ro);
-  else if (a.format == "junit") write_junit(report, results, ro);
-  else if (a.format == "markdown") write_markdown(report, results, ro);
-  else write_text(report, results, ro);
-  if (a.output.empty() || a.output == "-") out << report.str();
-  else write_file_atomic(a.output, report.str());
+  const bool direct = a.output.empty() || a.output == "-";
+  std::ostream& to = direct ? out : report;
+  if (a.format == "json") write_json(to, results, ro);
+  else if (a.format == "junit") write_junit(to, results, ro);
+  else if (a.format == "markdown") write_markdown(to, results, ro);
+  else write_text(to, results, ro);
+  if (!direct) write_file_atomic(a.output, report.str());
   for (const TargetResult& t : results)
     for (const ModuleResult& r : t.results)
       if (fails(r, ro)) return 1;

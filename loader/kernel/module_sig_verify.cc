@@ -144,9 +144,39 @@ struct Signer {
   std::vector<const X509_ATTRIBUTE*> attrs;
   std::string signature;
   bool unsupported = false;  // sinfo->unsupported_crypto
-  std::string digest;
+  // pkcs7_digest()'s hash of the module: it only ever meets a public key, so it is made when
+  // one is found (a module whose signer nobody trusts is not hashed: its verdict is ENOKEY).
+  std::string_view data;
+  const EVP_MD* md = nullptr;
+  mutable std::string digest;
+  const std::string& digested() const {
+    if (digest.empty()) {
+      unsigned char buf[EVP_MAX_MD_SIZE];
+      unsigned int len = 0;
+      if (EVP_Digest(data.data(), data.size(), buf, &len, md, nullptr) == 1) digest.assign(reinterpret_cast<char*>(buf), len);
+    }
+    return digest;
+  }
   X509* signer = nullptr;    // the message's certificate that matched (pkcs7_find_key)
 };
+
+// The digests a module signature may name, fetched once (a fetched EVP_MD spares OpenSSL's
+// per-call lookup and its locks); nullptr for a hash OpenSSL cannot compute.
+const EVP_MD* digest_of_nid(int nid) {
+  struct Fetched {
+    std::vector<std::pair<int, EVP_MD*>> mds;
+    Fetched() {
+      for (int n : {NID_md4, NID_md5, NID_sha1, NID_sha224, NID_sha256, NID_sha384, NID_sha512, NID_sm3,
+                    NID_sha3_256, NID_sha3_384, NID_sha3_512})
+        if (EVP_MD* md = EVP_MD_fetch(nullptr, OBJ_nid2sn(n), nullptr)) mds.emplace_back(n, md);
+      ERR_clear_error();
+    }
+  };
+  static const Fetched fetched;  // immutable once made
+  for (const auto& [n, md] : fetched.mds)
+    if (n == nid) return md;
+  return nullptr;
+}
 
 struct Message {
   bool is_signed = false;
@@ -414,14 +444,13 @@ int pkcs7_verify(Message& m, std::string_view data, Log& log) {
   int actual = -ENOPKG;
   for (Signer& s : m.signers) {
     // pkcs7_digest(): a hash the kernel names but cannot compute makes the signer unsupported
-    const EVP_MD* md = EVP_get_digestbynid(s.digest_nid);
-    unsigned char buf[EVP_MAX_MD_SIZE];
-    unsigned int len = 0;
-    if (!md || EVP_Digest(data.data(), data.size(), buf, &len, md, nullptr) != 1) {
+    const EVP_MD* md = digest_of_nid(s.digest_nid);
+    if (!md) {
       s.unsupported = true;
       continue;
     }
-    s.digest.assign(reinterpret_cast<char*>(buf), len);
+    s.data = data;
+    s.md = md;
     // pkcs7_find_key(): a certificate of the message whose issuer+serial is the signer's id
     for (const X509Ptr& c : m.certs)
       if (s.id && issuer_serial(X509_get_issuer_name(c.get()), X509_get0_serialNumber(c.get())) == *s.id) {
@@ -432,7 +461,7 @@ int pkcs7_verify(Message& m, std::string_view data, Log& log) {
       // checked with the certificate at once (EKEYREJECTED; 6.1's RSA gives EBADMSG for a bad
       // padding here, which OpenSSL does not tell apart)
       EVP_PKEY* pub = X509_get0_pubkey(s.signer);
-      if (!pub || !verify_digest(pub, s.pkey, md, s.digest, s.signature)) return -EKEYREJECTED;
+      if (!pub || !verify_digest(pub, s.pkey, md, s.digested(), s.signature)) return -EKEYREJECTED;
     }
     actual = 0;
   }
@@ -444,7 +473,7 @@ int pkcs7_verify(Message& m, std::string_view data, Log& log) {
 int validate_trust_one(const Message& m, const Signer& s, const std::vector<TrustedKey>& keys, const TrustedKey** which) {
   (void)m;
   if (s.unsupported) return -ENOPKG;
-  const EVP_MD* md = EVP_get_digestbynid(s.digest_nid);
+  const EVP_MD* md = s.md;
   int err = 0;
   if (X509* x = s.signer) {
     // the signer's certificate itself among the trusted keys
@@ -453,7 +482,7 @@ int validate_trust_one(const Message& m, const Signer& s, const std::vector<Trus
     if (const ASN1_OCTET_STRING* sk = X509_get0_subject_key_id(x)) xskid = octets(sk);
     if (const TrustedKey* k = find_key(keys, xid, xskid, &err)) {
       *which = k;
-      return verify_digest(X509_get0_pubkey(k->cert.get()), s.pkey, md, s.digest, s.signature) ? 0 : -EKEYREJECTED;
+      return verify_digest(X509_get0_pubkey(k->cert.get()), s.pkey, md, s.digested(), s.signature) ? 0 : -EKEYREJECTED;
     }
     if (X509_self_signed(x, 0) == 1) return -ENOKEY;  // an unknown root
     // its issuer among the trusted keys, by the authority key identifier (the chain inside
@@ -477,7 +506,7 @@ int validate_trust_one(const Message& m, const Signer& s, const std::vector<Trus
   // as a last resort, a trusted key that is the signer's id directly
   if (const TrustedKey* k = find_key(keys, s.id, std::nullopt, &err)) {
     *which = k;
-    return verify_digest(X509_get0_pubkey(k->cert.get()), s.pkey, md, s.digest, s.signature) ? 0 : -EKEYREJECTED;
+    return verify_digest(X509_get0_pubkey(k->cert.get()), s.pkey, md, s.digested(), s.signature) ? 0 : -EKEYREJECTED;
   }
   return err;
 }

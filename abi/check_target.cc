@@ -115,6 +115,7 @@ CheckTarget open_check_target(const std::string& arg, const CheckOptions& o, con
   ct.target = loader::kernel::load_target(tree, std::nullopt, modules_dir);
   for (const std::string& k : o.key_files)
     for (std::string& der : loader::kernel::read_certificates(k)) ct.target.trusted_certs.push_back(std::move(der));
+  if (!o.key_files.empty()) ct.target.keyring = loader::kernel::make_keyring(ct.target.trusted_certs);
   if (o.enforce) ct.target.sig_force = true;
 
   if (!ct.target.modules_dir.empty()) index_module_files(ct.target.modules_dir, ct);

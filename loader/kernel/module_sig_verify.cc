@@ -397,6 +397,16 @@ struct TrustedKey {
   int index = 0;
 };
 
+}  // namespace
+
+// The trusted keys, parsed once for every signature checked against them.
+struct Keyring {
+  std::vector<TrustedKey> keys;
+  std::size_t certs = 0;  // how many certificates it was made from
+};
+
+namespace {
+
 std::vector<TrustedKey> load_keys(const std::vector<std::string>& trusted) {
   std::vector<TrustedKey> keys;
   for (size_t i = 0; i < trusted.size(); ++i) {
@@ -554,11 +564,25 @@ int verify_once(Kernel k, std::string_view module, std::string_view blob, const 
 
 }  // namespace
 
+std::shared_ptr<const Keyring> make_keyring(const std::vector<std::string>& trusted) {
+  auto k = std::make_shared<Keyring>();
+  k->keys = load_keys(trusted);
+  k->certs = trusted.size();
+  return k;
+}
+
+std::size_t keyring_certs(const Keyring& k) { return k.certs; }
+
 int verify_module_signature(Kernel version, std::string_view module, std::string_view blob,
                             const std::vector<std::string>& trusted, ModuleSignature& sig, Log& log) {
+  return verify_module_signature(version, module, blob, *make_keyring(trusted), sig, log);
+}
+
+int verify_module_signature(Kernel version, std::string_view module, std::string_view blob, const Keyring& ring,
+                            ModuleSignature& sig, Log& log) {
   sig = ModuleSignature{};
   sig.present = true;
-  const std::vector<TrustedKey> keys = load_keys(trusted);
+  const std::vector<TrustedKey>& keys = ring.keys;
   // The secondary keyring (built-in keys and those added later), then on ENOKEY the platform
   // keyring (UEFI db, MOK): two parses, whose warnings the kernel prints twice.  `trusted`
   // stands for both.

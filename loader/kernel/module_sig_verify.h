@@ -15,6 +15,7 @@
 // changed is EKEYREJECTED only when the key is known: without the key it is ENOKEY, as a valid
 // signature by an unknown key is.  The crypto is OpenSSL's (libcrypto).
 #pragma once
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -49,6 +50,13 @@ struct ModuleSignature {
 // parse are skipped, as the kernel skips those it cannot load.
 int verify_module_signature(Kernel version, std::string_view module, std::string_view blob,
                             const std::vector<std::string>& trusted, ModuleSignature& sig, Log& log);
+// The same against certificates parsed once (make_keyring), as a target checking many modules
+// does: parsing a certificate's public key is most of a signature check's cost.
+struct Keyring;
+std::shared_ptr<const Keyring> make_keyring(const std::vector<std::string>& trusted);
+std::size_t keyring_certs(const Keyring& k);  // how many certificates it was made from
+int verify_module_signature(Kernel version, std::string_view module, std::string_view blob, const Keyring& ring,
+                            ModuleSignature& sig, Log& log);
 
 // The id of the key that signed a module `image` (with its trailer), as ModuleSignature::id;
 // empty when it is unsigned or its signature does not parse.

@@ -43,8 +43,12 @@ int module_sig_check(LoadInfo& li) {
         const uint64_t body = len - sig_len - kModuleSigSize;
         li.m.image.set_len(body);
         const size_t lines = li.out.log.size();
-        err = verify_module_signature(li.target.version, b.substr(0, body), b.substr(body, sig_len),
-                                      li.target.trusted_certs, li.out.signature, li.out.log);
+        const Target& t = li.target;
+        err = t.keyring && keyring_certs(*t.keyring) == t.trusted_certs.size()
+                  ? verify_module_signature(t.version, b.substr(0, body), b.substr(body, sig_len), *t.keyring,
+                                            li.out.signature, li.out.log)
+                  : verify_module_signature(t.version, b.substr(0, body), b.substr(body, sig_len), t.trusted_certs,
+                                            li.out.signature, li.out.log);
         // No trusted key matched, yet the signer is the one of the target's own modules: its
         // certificate is built into the kernel image, which was not read (a headers tree of a
         // kernel not installed here).  The kernel has that key, so the signature is taken as

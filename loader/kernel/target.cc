@@ -295,6 +295,7 @@ Target load_target(const std::string& tree_arg, std::optional<Kernel> version, c
                              std::make_move_iterator(im.builtin_certs.end()));
     }
   }
+  t.keyring = make_keyring(t.trusted_certs);
   if (t.this_module_size == 0)
     throw Error((modules_dir.empty() ? tree_arg : modules_dir) + ": no shipped module of " + t.release +
                 " to read sizeof(struct module) from (name the lib/modules/" + t.release +

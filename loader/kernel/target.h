@@ -16,6 +16,7 @@
 // has exactly the size the kernel was built with.
 #pragma once
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -71,6 +72,9 @@ struct Target {
   // The keys module signatures are verified against (DER X.509): the certificates built into
   // the kernel image (vmlinuz), then those a user names (MOK-enrolled keys, `--key`).
   std::vector<std::string> trusted_certs;
+  // trusted_certs parsed once (module_sig_verify.h make_keyring), set when the list is final;
+  // used only while it was made from as many certificates as the list holds.
+  std::shared_ptr<const struct Keyring> keyring;
   // The key id of the signer of the target's own modules (module_signer_id of the shipped
   // module this_module_size_from names), empty when they are unsigned.
   std::string shipped_signer;

@@ -79,6 +79,7 @@ std::unique_ptr<Session> Session::open(const SessionOptions& o) {
   if (o.sig_enforce) s->target_.sig_force = true;
   for (const std::string& k : o.sig_keys)
     for (std::string& der : kernel::read_certificates(k)) s->target_.trusted_certs.push_back(std::move(der));
+  if (!o.sig_keys.empty()) s->target_.keyring = kernel::make_keyring(s->target_.trusted_certs);
   // module_mutex: held until the session ends (the state is replaced by rename, so the lock
   // is on a file of its own beside it)
   const std::string lock = o.state_path + ".lock";

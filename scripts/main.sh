@@ -149,3 +149,12 @@ for n in exporter asm_call devtable kobject_sysfs multi_object import_ns export_
 "$kmod/lsmod" | grep -qE '^(hello|params|export_ns|import_ns|multi_object|kobject_sysfs|devtable|asm_call|exporter) ' &&
   { echo "   a sample is still loaded"; exit 1; }
 echo "== every sample loaded and unloaded"
+# a module of the other kernel too: refused, with every reason
+orel=$([ "$kernel" = 6.12 ] && echo 6.1.0-56-amd64 || echo 6.12.117+deb12-amd64)
+echo "== will they load?  modforge check load: the samples, and $orel's crc8, into the $rel kernel"
+other=$(ls "${ORACLE_CACHE:-$HOME/.cache/modforge-oracle}/$orel/lib/modules/$orel/kernel/lib/crc8.ko"* | head -1)
+mods=$(find "$kos" -path "*/$rel/*.ko" | sort)
+echo "\$ modforge check load <the 9 samples> $(basename "$other") --kernel ${tree[$kernel]}"
+rc=0
+"$mf" check load $mods "$other" --kernel "${tree[$kernel]}" ${MODFORGE_MODULES:+--modules "$MODFORGE_MODULES"} || rc=$?
+echo "   (exit $rc: 1 = something is refused; --format json|junit|markdown for CI)"

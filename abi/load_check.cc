@@ -199,12 +199,16 @@ private:
         lk.lock();
         publish(i, r.data);
         r.data = loader::depmod::ModuleData();
-        if (p.resolved[i] && p.pending[i] == 0 && !read_errors_[i]) {
+        // checked now, with the image in hand (the lock is dropped around the check)
+        auto check_now = [&] {
           p.st[i] = St::running;
           lk.unlock();
           early_check(i, Source{r.usable ? &r.image : nullptr});
           lk.lock();
           finished(i);
+        };
+        if (p.resolved[i] && p.pending[i] == 0 && !read_errors_[i]) {
+          check_now();
           continue;
         }
         p.st[i] = St::held;
@@ -218,11 +222,7 @@ private:
         }
         lk.lock();
         if (p.st[i] == St::held_ready) {  // its dependencies got checked meanwhile
-          p.st[i] = St::running;
-          lk.unlock();
-          early_check(i, Source{r.usable ? &r.image : nullptr});
-          lk.lock();
-          finished(i);
+          check_now();
           continue;
         }
         nodes_[i].packed = std::move(packed);

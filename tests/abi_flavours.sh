@@ -17,12 +17,7 @@ modforge=$(realpath "$1") src=$(realpath "$2")
 [ -x "$modforge" ] || { echo "FAIL: $modforge is missing"; exit 1; }
 source "$src/tests/tier_lib.sh"
 need_qemu_tier /sbin/modinfo xz
-abi=${MODFORGE_ABI_CACHE:-$HOME/.cache/modforge-abi}
-work=$(mktemp -d)
-[ -n "${MODFORGE_KEEP:-}" ] && echo "work dir: $work" || trap 'rm -rf "$work"' EXIT
-now() { date +%s%N; }
-ms() { echo $(( ($(now) - $1) / 1000000 )); }
-t_all=$(now)
+abi_tier_init
 t=$(now)
 "$src/tests/corpus/fetch-abi-history.sh" flavours-6.1 flavours-6.12 >/dev/null || { echo "FAIL: fetching the packages"; exit 1; }
 bash "$oracle" --setup 6.1 6.12 || { echo "FAIL: kernel-oracle.sh --setup"; exit 1; }

@@ -23,12 +23,7 @@ modforge=$(realpath "$1") src=$(realpath "$2")
 [ -x "$modforge" ] || { echo "FAIL: $modforge is missing"; exit 1; }
 source "$src/tests/tier_lib.sh"
 need_qemu_tier
-abi=${MODFORGE_ABI_CACHE:-$HOME/.cache/modforge-abi}
-work=$(mktemp -d)
-[ -n "${MODFORGE_KEEP:-}" ] && echo "work dir: $work" || trap 'rm -rf "$work"' EXIT
-now() { date +%s%N; }
-ms() { echo $(( ($(now) - $1) / 1000000 )); }
-t_all=$(now)
+abi_tier_init
 
 t=$(now)
 "$src/tests/corpus/fetch-abi-history.sh" history-6.1 history-6.12 >"$work/fetched.tsv" || { echo "FAIL: fetching the packages"; exit 1; }

@@ -27,3 +27,15 @@ need_qemu_tier() {
     command -v "$t" >/dev/null || { echo "FAIL: $t is missing (run scripts/setup.sh)"; exit 1; }
   done
 }
+
+# abi_tier_init: what the check-load qemu tiers share: $abi (the package cache of
+# tests/corpus/fetch-abi-history.sh), $work (removed at exit unless MODFORGE_KEEP), now/ms
+# (milliseconds since a now), $t_all.
+abi_tier_init() {
+  abi=${MODFORGE_ABI_CACHE:-$HOME/.cache/modforge-abi}
+  work=$(mktemp -d)
+  if [ -n "${MODFORGE_KEEP:-}" ]; then echo "work dir: $work"; else trap 'rm -rf "$work"' EXIT; fi
+  now() { date +%s%N; }
+  ms() { echo $(( ($(now) - $1) / 1000000 )); }
+  t_all=$(now)
+}

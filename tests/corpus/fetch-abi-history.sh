@@ -14,6 +14,13 @@
 #   flavours-6.1  linux-image-6.1.0-56-{rt,cloud}-amd64-unsigned,
 #                 linux-headers-6.1.0-56-{rt,cloud}-amd64 (+ linux-headers-6.1.0-56-common-rt)
 #   flavours-6.12 the same for 6.12.117+deb12
+#   abi-diff-6.12 linux-headers-6.12.118+deb12-amd64 (`check abi` 6.12.117 -> 6.12.118, issue 14;
+#                 with its own linux-kbuild-6.12.118+deb12, unpacked beside it)
+#   abi-diff-6.1  linux-headers-6.1.0-54-amd64, linux-headers-6.1.0-55-amd64 (6.1.0-54 -> 6.1.0-55)
+#   sources-6.12  linux-source-6.12 at 6.12.117-1~deb12u1 and 6.12.118-1~deb12u1, and
+#   sources-6.1   linux-source-6.1 at 6.1.190-1 and 6.1.192-1 (the builds of those headers):
+#                 each into $cache/<package>_<version>/root/<linux-source-X>/ (the tarball
+#                 inside the .deb unpacked; the .deb itself is not kept)
 # (the flavour images' vmlinuz are also the real -rt/-cloud kernels kernel-oracle.sh -K boots)
 #
 # A headers package alone is not a working tree: its Makefile includes
@@ -48,6 +55,10 @@ declare -A group=(
   [history-6.12]="linux-image-6.12.107+deb12-amd64-unsigned"
   [flavours-6.1]="linux-image-6.1.0-56-rt-amd64-unsigned linux-image-6.1.0-56-cloud-amd64-unsigned linux-headers-6.1.0-56-rt-amd64 linux-headers-6.1.0-56-cloud-amd64"
   [flavours-6.12]="linux-image-6.12.117+deb12-rt-amd64-unsigned linux-image-6.12.117+deb12-cloud-amd64-unsigned linux-headers-6.12.117+deb12-rt-amd64 linux-headers-6.12.117+deb12-cloud-amd64"
+  [abi-diff-6.12]="linux-headers-6.12.118+deb12-amd64"
+  [abi-diff-6.1]="linux-headers-6.1.0-54-amd64 linux-headers-6.1.0-55-amd64"
+  [sources-6.12]="linux-source-6.12=6.12.117-1~deb12u1 linux-source-6.12=6.12.118-1~deb12u1"
+  [sources-6.1]="linux-source-6.1=6.1.190-1 linux-source-6.1=6.1.192-1"
 )
 groups=("$@")
 [ ${#groups[@]} -gt 0 ] || groups=(history-6.1 history-6.12 flavours-6.1 flavours-6.12)
@@ -135,23 +146,30 @@ fetch_headers() {
   kb=$(dpkg-deb --fsys-tarfile "$hdeb" | tar -tvf - "./usr/src/$p/scripts" | sed -n 's|.* -> \.\./\.\./lib/\(linux-kbuild-[^/]*\)/scripts$|\1|p')
   [ -n "$kb" ] || die "$p: scripts is not a link into ../../lib/linux-kbuild-*"
   kcons=$(depends "$hdeb" "$kb")
-  local kv; kv=$(installed_version "$kb")
-  [ -n "$kv" ] || die "$p needs $kb installed (scripts/setup.sh installs it with the generic headers)"
-  [ -z "$kcons" ] || dpkg --compare-versions "$kv" ${kcons} || die "$p needs $kb ($kcons), $kv is installed"
+  local kv own_kb= extra=()
+  kv=$(installed_version "$kb")
+  # the installed kbuild when it satisfies the dependency, else the package's own, unpacked
+  # into the root (6.12 has one linux-kbuild-<abi> per ABI number)
+  if [ -z "$kv" ] || { [ -n "$kcons" ] && ! dpkg --compare-versions "$kv" ${kcons}; }; then
+    download "$kb"
+    extra+=("$deb")
+    own_kb=1
+  fi
   # reuse the installed -common when it is the version asked for (exactly: "= VER")
-  local cv extra=() reuse=
+  local cv reuse=
   cv=$(installed_version "$common")
   if [ -n "$cv" ] && dpkg --compare-versions "$cv" ${ccons}; then
     reuse=1
   else
     download "$common"
-    extra=("$deb")
+    extra+=("$deb")
   fi
   if ! unpacked "$root" "$hdeb" "${extra[@]}"; then
     [ -n "$reuse" ] && ln -s "/usr/src/$common" "$root/usr/src/$common"
     [ -f "$root/usr/src/$common/Makefile" ] || die "$p: $common/Makefile missing in the unpacked root"
     mkdir -p "$root/usr/lib"
-    ln -s "/usr/lib/$kb" "$root/usr/lib/$kb"
+    [ -n "$own_kb" ] || ln -s "/usr/lib/$kb" "$root/usr/lib/$kb"
+    [ -d "$root/usr/lib/$kb/scripts" ] || die "$p: no usr/lib/$kb/scripts in the unpacked root"
     sed -i "s|^include /usr/src/$common/Makefile\$|include $root/usr/src/$common/Makefile|" "$tree/Makefile"
     local b l
     for b in "$root"/lib/modules/*/*; do
@@ -171,7 +189,31 @@ fetch_headers() {
   local want
   want=$(sed -n 's/^#define UTS_RELEASE "\(.*\)"$/\1/p' "$tree/include/generated/utsrelease.h")
   [ "$want" = "$rel" ] || die "$p: utsrelease.h says '$want', the package '$rel'"
-  printf '%s\t%s\t%s\t%s\n' "$p" "$(dpkg-deb -f "$hdeb" Version)" "$(( $(stat -c %s "$hdeb") + ${extra:+$(stat -c %s "${extra[0]}")}+0 ))" "$tree"
+  local bytes; bytes=$(stat -c %s "$hdeb" "${extra[@]}" | awk '{s += $1} END {print s}')
+  printf '%s\t%s\t%s\t%s\n' "$p" "$(dpkg-deb -f "$hdeb" Version)" "$bytes" "$tree"
+}
+
+# fetch_source PKG=VERSION: the kernel source tree of that exact version.
+fetch_source() {
+  local p=${1%%=*} v=${1#*=} dir root t0 d
+  dir=$cache/${p}_$v
+  root=$dir/root
+  if [ ! -f "$root/.unpacked" ] || [ "$(cat "$root/.unpacked")" != "$layout $v" ]; then
+    t0=$(date +%s%N)
+    rm -rf "$dir" && mkdir -p "$dir/deb" "$root"
+    if ! (cd "$dir/deb" && apt-get download -q "$p=$v" >/dev/null 2>&1); then
+      [ -n "$updated" ] || { apt-get update -qq || true; updated=1; }
+      (cd "$dir/deb" && apt-get download -q "$p=$v" >&2) || die "apt-get download $p=$v failed"
+    fi
+    d=("$dir/deb/"*.deb)
+    dpkg-deb --fsys-tarfile "${d[0]}" | tar -xOf - "./usr/src/$p.tar.xz" | tar -xJf - -C "$root" ||
+      die "$p=$v: no usr/src/$p.tar.xz in the package"
+    rm -rf "$dir/deb"
+    [ -f "$root/$p/Makefile" ] || die "$p=$v: no $p/Makefile in the tarball"
+    echo "$layout $v" >"$root/.unpacked"
+    note "$p=$v: fetched and unpacked in $(( ($(date +%s%N) - t0) / 1000000 )) ms"
+  fi
+  printf '%s\t%s\t%s\t%s\n' "$p" "$v" "$(du -sb "$root" | cut -f1)" "$root/$p"
 }
 
 t0=$(date +%s)
@@ -181,6 +223,7 @@ for g in "${groups[@]}"; do
     case $p in
       linux-image-*) fetch_image "$p" ;;
       linux-headers-*) fetch_headers "$p" ;;
+      linux-source-*) fetch_source "$p" ;;
     esac
   done
 done

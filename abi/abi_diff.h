@@ -21,6 +21,9 @@ struct SymbolChange {
   bool breaks = false;                 // counted as a break (before the waivers)
   std::string waived_by;               // the waiver that matched ("file:line: rule"), empty if none
   std::string root_cause;              // RootCause::key of its cause, for "crc" with symtypes
+  // Every cause's key when several types changed under one export, the nearest first
+  // (root_cause is the first).
+  std::vector<std::string> root_causes;
 };
 
 // One difference inside a changed type, in plain terms.

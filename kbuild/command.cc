@@ -16,6 +16,7 @@
 #include "kbuild/fragment_path.h"
 #include "kbuild/jobserver.h"
 #include "abi/check_command.h"
+#include "abi/symtypes_command.h"
 #include "kbuild/dkms.h"
 #include "kbuild/launcher.h"
 #include "kbuild/make_eval.h"
@@ -45,6 +46,7 @@ constexpr const char* kUsage =
     "  dkms      dkms build SRC: a DKMS package for several kernels at once, with a load check\n"
     "  check     check load MODULE... --kernel TARGET...: will the modules load into those kernels,\n"
     "            and every reason why not (text, json, junit, markdown; exit 0/1/2)\n"
+    "  symtypes  symtypes --consolidate DIR -o FILE: .symtypes files as one consolidated file\n"
     "\n"
     "  --makefile  print the path of the Makefile fragment for a module's own Makefile:\n"
     "              include $(shell modforge --makefile)   (then make, make clean, make install)\n"
@@ -230,6 +232,7 @@ int modforge_main(const std::vector<std::string>& args) {
     if (args[1] == "ninja") return cmd_ninja(rest);
     if (args[1] == "dkms") return cmd_dkms(rest);
     if (args[1] == "check") return abi::check_main(rest, std::cout, std::cerr);
+    if (args[1] == "symtypes") return abi::symtypes_main(rest, std::cout, std::cerr);
     if (args[1] == "step") return cmd_step(rest);  // hidden: what build.ninja's edges run
     std::cerr << "modforge: unknown command '" << args[1] << "'\n" << kUsage;
     return 1;

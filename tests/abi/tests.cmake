@@ -6,3 +6,11 @@ set_tests_properties(abi_corpus_first_reason PROPERTIES LABELS abi TIMEOUT 600)
 # The command's contract: exit codes, the four formats agreeing, -o, bad input.
 add_test(NAME abi_check_cli COMMAND python3 ${CMAKE_CURRENT_SOURCE_DIR}/abi/check_cli.py $<TARGET_FILE:modforge>)
 set_tests_properties(abi_check_cli PROPERTIES LABELS abi TIMEOUT 300)
+# The symtypes model and the explanation of CRC changes (abi/symtypes_model.h, type_crc.h,
+# type_diff.h), against the real genksyms: tests/abi/test_symtypes_*.cc.
+add_executable(modforge_symtypes_tests ${PROJECT_SOURCE_DIR}/tests/support.cc
+  ${CMAKE_CURRENT_SOURCE_DIR}/abi/test_symtypes_model.cc ${CMAKE_CURRENT_SOURCE_DIR}/abi/test_symtypes_diff.cc)
+target_compile_definitions(modforge_symtypes_tests PRIVATE MODFORGE_SOURCE_DIR="${PROJECT_SOURCE_DIR}" MODFORGE_BUILD_DIR="${CMAKE_BINARY_DIR}")
+target_link_libraries(modforge_symtypes_tests PRIVATE modforge_symtypes modforge_genksyms GTest::gtest GTest::gtest_main)
+gtest_discover_tests(modforge_symtypes_tests DISCOVERY_TIMEOUT 60 TEST_PREFIX "abi."
+  PROPERTIES LABELS abi FIXTURES_REQUIRED corpus ENVIRONMENT "MODFORGE_CORPUS=${CORPUS_OUT}")

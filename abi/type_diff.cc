@@ -115,11 +115,15 @@ struct Item {
 // an anonymous struct/union's members count as the outer one's, as C sees them.
 void collect_members(Toks t, std::size_t b, std::size_t e, std::vector<Item>& out, int& anon) {
   for (const Range& r : split(t, b, e, ";")) {
-    const std::string_view first = t[r.b].text;
-    if ((first == "struct" || first == "union") && r.b + 1 < r.e && t[r.b + 1].text == "{" &&
-        match(t, r.b + 1) == r.e - 1) {
-      collect_members(t, r.b + 2, r.e - 1, out, anon);
-      continue;
+    // `[const] struct { ... } [__attribute__ ((...))]`: no declarator after the braces
+    std::size_t kw = r.b;
+    while (kw < r.e && (t[kw].text == "const" || t[kw].text == "volatile")) ++kw;
+    if (kw + 1 < r.e && (t[kw].text == "struct" || t[kw].text == "union") && t[kw + 1].text == "{") {
+      const std::size_t close = match(t, kw + 1);
+      if (close < r.e && declarator_name(t, close + 1, r.e) == npos) {
+        collect_members(t, kw + 2, close, out, anon);
+        continue;
+      }
     }
     const std::vector<Range> ds = split(t, r.b, r.e, ",");
     const std::size_t n0 = declarator_name(t, ds[0].b, ds[0].e);
@@ -413,86 +417,139 @@ namespace {
 
 // One changed type as found under the exports: a key with one (old, new) pair of definitions.
 struct CauseAcc {
-  std::uint32_t key;      // old corpus' key id
-  std::uint32_t od, nd;   // definitions
+  std::uint32_t key;     // old corpus' key id
+  std::uint32_t od, nd;  // definitions
   std::vector<std::pair<std::string, Chain>> hits;  // export, chain
   std::string final_key;
 };
 
-// The walk of one export through both corpora at once, in genksyms' expansion order: every
-// type is visited once (its first reference), and a type whose own record differs is a
-// cause.  Under a changed record only the references both sides share are followed.
+// The types reachable from an export through both corpora at once.  A type whose own record
+// differs is a cause; under a changed record only the references both sides share are
+// followed.  Exports of one (old file, new file) pair share the graph of that pair: it is
+// built once (every reachable type, its edges, whether it changed), the types that lead to a
+// change are marked, and each export is then walked breadth-first through those only, so
+// that its chains are the shortest and clean subtrees are never entered again.
 class Explainer {
 public:
   Explainer(const SymtypesCorpus& o, const SymtypesCorpus& n) : o_(o), n_(n) {
     o2n_.resize(o.key_count());
     for (std::uint32_t k = 0; k < o.key_count(); ++k) o2n_[k] = n.find_key(o.key_name(k));
-    n2o_.resize(n.key_count());
-    for (std::uint32_t k = 0; k < n.key_count(); ++k) n2o_[k] = o.find_key(n.key_name(k));
-    stamp_.assign(o.key_count(), 0);
+    node_.assign(o.key_count(), Node{});
+    walk_stamp_.assign(o.key_count(), 0);
     parent_.resize(o.key_count());
   }
 
   enum class Outcome { Causes, NoTypeChange, Unexplained };
 
-  Outcome walk(const std::string& symbol, std::vector<std::size_t>& found) {
-    const SymtypesCorpus::ExportRef* oe = o_.find_export(symbol);
-    const SymtypesCorpus::ExportRef* ne = n_.find_export(symbol);
-    if (!oe || !ne) return Outcome::Unexplained;
-    ++epoch_;
-    bool missing = false;
-    struct Frame {
-      std::uint32_t key, od, nd;
-      std::size_t i;
-      bool same;
-    };
-    std::vector<Frame> stack;
-    auto visit = [&](std::uint32_t key, std::uint32_t od, std::uint32_t nd) {
-      stamp_[key] = epoch_;
-      const Definition& a = o_.definition(od);
-      const Definition& b = n_.definition(nd);
-      const bool same = a.body == b.body;
-      if (!same) found.push_back(cause(key, od, nd, symbol, chain(oe->file, key)));
-      stack.push_back({key, od, nd, 0, same});
-    };
-    parent_[oe->key] = {kNoId, 0};
-    visit(oe->key, oe->def, ne->def);
-    while (!stack.empty()) {
-      Frame& f = stack.back();
-      const Toks ot = o_.tokens(o_.definition(f.od));
-      if (f.i == ot.size()) {
-        stack.pop_back();
-        continue;
-      }
-      const std::size_t ti = f.i++;
-      const SymToken& t = ot[ti];
-      if (!t.is_ref() || stamp_[t.ref] == epoch_) continue;
-      if (!f.same) {
-        bool shared = false;
-        for (const SymToken& u : n_.tokens(n_.definition(f.nd)))
-          if (u.is_ref() && u.text == t.text) {
-            shared = true;
-            break;
+  // Builds the graph of the file pair from these exports' records (all of one pair).
+  void build_pair(std::uint32_t ofile, std::uint32_t nfile, const std::vector<std::uint32_t>& export_keys) {
+    ++pair_;
+    ofile_ = ofile;
+    missing_ = false;
+    edges_.clear();
+    std::vector<std::uint32_t> queue, changed;
+    for (std::uint32_t k : export_keys) {
+      const auto* oe = o_.find_export(o_.key_name(k));
+      const auto* ne = n_.find_export(o_.key_name(k));
+      add_node(k, oe->def, ne->def, queue);
+    }
+    for (std::size_t qi = 0; qi < queue.size(); ++qi) {
+      const std::uint32_t k = queue[qi];
+      Node& nd = node_[k];
+      nd.edge_begin = static_cast<std::uint32_t>(edges_.size());
+      const Toks ot = o_.tokens(o_.definition(nd.od));
+      const Toks nt = n_.tokens(n_.definition(nd.nd));
+      for (std::size_t ti = 0; ti < ot.size(); ++ti) {
+        const SymToken& t = ot[ti];
+        if (!t.is_ref()) continue;
+        if (nd.changed) {
+          bool shared = false;
+          for (const SymToken& u : nt)
+            if (u.is_ref() && u.text == t.text) {
+              shared = true;
+              break;
+            }
+          if (!shared) continue;
+        }
+        if (node_[t.ref].pair != pair_) {
+          const std::uint32_t nk = o2n_[t.ref];
+          const std::uint32_t od = o_.lookup(ofile, t.ref);
+          const std::uint32_t ndf = nk == kNoId ? kNoId : n_.lookup(nfile, nk);
+          if (od == kNoId || ndf == kNoId) {
+            missing_ = true;
+            continue;
           }
-        if (!shared) continue;
+          add_node(t.ref, od, ndf, queue);
+        }
+        edges_.push_back({t.ref, static_cast<std::uint32_t>(ti)});
       }
-      const std::uint32_t nk = o2n_[t.ref];
-      const std::uint32_t od = o_.lookup(oe->file, t.ref);
-      const std::uint32_t nd = nk == kNoId ? kNoId : n_.lookup(ne->file, nk);
-      if (od == kNoId || nd == kNoId) {
-        missing = true;
-        continue;
+      node_[k].edge_end = static_cast<std::uint32_t>(edges_.size());
+      if (node_[k].changed) changed.push_back(k);
+    }
+    // the types that lead to a change: backwards from the changed ones
+    std::vector<std::pair<std::uint32_t, std::uint32_t>> rev;  // (child, parent)
+    for (std::uint32_t k : queue)
+      for (std::uint32_t e = node_[k].edge_begin; e < node_[k].edge_end; ++e) rev.emplace_back(edges_[e].key, k);
+    std::sort(rev.begin(), rev.end());
+    for (std::uint32_t k : changed) node_[k].dirty = true;
+    for (std::size_t qi = 0; qi < changed.size(); ++qi) {
+      auto it = std::lower_bound(rev.begin(), rev.end(), std::make_pair(changed[qi], std::uint32_t(0)));
+      for (; it != rev.end() && it->first == changed[qi]; ++it)
+        if (!node_[it->second].dirty) {
+          node_[it->second].dirty = true;
+          changed.push_back(it->second);
+        }
+    }
+  }
+
+  Outcome walk(const std::string& symbol, std::uint32_t export_key, std::vector<std::size_t>& found) {
+    ++epoch_;
+    std::vector<std::uint32_t> queue;
+    if (node_[export_key].dirty) {
+      walk_stamp_[export_key] = epoch_;
+      parent_[export_key] = {kNoId, 0};
+      queue.push_back(export_key);
+    }
+    for (std::size_t qi = 0; qi < queue.size(); ++qi) {
+      const std::uint32_t k = queue[qi];
+      const Node& nd = node_[k];
+      if (nd.changed) found.push_back(cause(k, nd.od, nd.nd, symbol, chain(k)));
+      for (std::uint32_t e = nd.edge_begin; e < nd.edge_end; ++e) {
+        const Edge& ed = edges_[e];
+        if (!node_[ed.key].dirty || walk_stamp_[ed.key] == epoch_) continue;
+        walk_stamp_[ed.key] = epoch_;
+        parent_[ed.key] = {k, ed.token};
+        queue.push_back(ed.key);
       }
-      parent_[t.ref] = {f.key, static_cast<std::uint32_t>(ti)};
-      visit(t.ref, od, nd);  // invalidates f
     }
     if (!found.empty()) return Outcome::Causes;
-    return missing ? Outcome::Unexplained : Outcome::NoTypeChange;
+    return missing_ ? Outcome::Unexplained : Outcome::NoTypeChange;
   }
 
   std::vector<CauseAcc>& causes() { return causes_; }
 
 private:
+  struct Node {
+    std::uint32_t pair = 0;
+    std::uint32_t od = kNoId, nd = kNoId;
+    std::uint32_t edge_begin = 0, edge_end = 0;
+    bool changed = false, dirty = false;
+  };
+  struct Edge {
+    std::uint32_t key, token;
+  };
+
+  void add_node(std::uint32_t k, std::uint32_t od, std::uint32_t nd, std::vector<std::uint32_t>& queue) {
+    Node& n = node_[k];
+    n.pair = pair_;
+    n.od = od;
+    n.nd = nd;
+    n.edge_begin = n.edge_end = 0;
+    n.changed = o_.definition(od).body != n_.definition(nd).body;
+    n.dirty = false;
+    queue.push_back(k);
+  }
+
   std::size_t cause(std::uint32_t key, std::uint32_t od, std::uint32_t nd, const std::string& symbol, Chain c) {
     const std::uint64_t id = (std::uint64_t(od) << 32) | nd;
     auto [it, fresh] = cause_ids_.try_emplace(id, causes_.size());
@@ -502,7 +559,7 @@ private:
   }
 
   // export -> step -> type -> step -> ... -> the type `key`, from the walk's parent links.
-  Chain chain(std::uint32_t file, std::uint32_t key) {
+  Chain chain(std::uint32_t key) {
     std::vector<std::uint32_t> path;
     for (std::uint32_t k = key; k != kNoId; k = parent_[k].key) path.push_back(k);
     std::reverse(path.begin(), path.end());
@@ -513,7 +570,7 @@ private:
     }
     for (std::size_t i = 1; i < path.size(); ++i) {
       const std::uint32_t pk = path[i - 1];
-      const std::uint32_t pd = o_.lookup(file, pk);
+      const std::uint32_t pd = node_[pk].od;
       const std::uint32_t ti = parent_[path[i]].token;
       const std::uint64_t memo_id = (std::uint64_t(pd) << 32) | ti;
       auto it = steps_.find(memo_id);
@@ -527,7 +584,12 @@ private:
 
   const SymtypesCorpus& o_;
   const SymtypesCorpus& n_;
-  std::vector<std::uint32_t> o2n_, n2o_, stamp_;
+  std::vector<std::uint32_t> o2n_;
+  std::vector<Node> node_;
+  std::vector<Edge> edges_;
+  std::uint32_t pair_ = 0, ofile_ = kNoId;
+  bool missing_ = false;
+  std::vector<std::uint32_t> walk_stamp_;
   std::uint32_t epoch_ = 0;
   struct Parent {
     std::uint32_t key, token;
@@ -545,14 +607,40 @@ void explain_crc_changes(const SymtypesCorpus& old_types, const SymtypesCorpus& 
   Explainer ex(old_types, new_types);
   std::vector<std::vector<std::size_t>> per_change(diff.changes.size());
   std::vector<std::string> no_change;
+  // the changes grouped by (old file, new file): each pair's graph is built once
+  struct Job {
+    std::uint32_t ofile, nfile, key;
+    std::size_t change;
+  };
+  std::vector<Job> jobs;
   for (std::size_t i = 0; i < diff.changes.size(); ++i) {
     const SymbolChange& ch = diff.changes[i];
     if (ch.kind != "crc") continue;
-    switch (ex.walk(ch.symbol, per_change[i])) {
-      case Explainer::Outcome::Causes: break;
-      case Explainer::Outcome::NoTypeChange: no_change.push_back(ch.symbol); break;
-      case Explainer::Outcome::Unexplained: diff.unexplained.push_back(ch.symbol); break;
+    const auto* oe = old_types.find_export(ch.symbol);
+    const auto* ne = new_types.find_export(ch.symbol);
+    if (!oe || !ne) {
+      diff.unexplained.push_back(ch.symbol);
+      continue;
     }
+    jobs.push_back({oe->file, ne->file, oe->key, i});
+  }
+  std::stable_sort(jobs.begin(), jobs.end(), [](const Job& a, const Job& b) {
+    return a.ofile != b.ofile ? a.ofile < b.ofile : a.nfile < b.nfile;
+  });
+  for (std::size_t b = 0; b < jobs.size();) {
+    std::size_t e = b;
+    std::vector<std::uint32_t> keys;
+    while (e < jobs.size() && jobs[e].ofile == jobs[b].ofile && jobs[e].nfile == jobs[b].nfile) keys.push_back(jobs[e++].key);
+    ex.build_pair(jobs[b].ofile, jobs[b].nfile, keys);
+    for (std::size_t j = b; j < e; ++j) {
+      const SymbolChange& ch = diff.changes[jobs[j].change];
+      switch (ex.walk(ch.symbol, jobs[j].key, per_change[jobs[j].change])) {
+        case Explainer::Outcome::Causes: break;
+        case Explainer::Outcome::NoTypeChange: no_change.push_back(ch.symbol); break;
+        case Explainer::Outcome::Unexplained: diff.unexplained.push_back(ch.symbol); break;
+      }
+    }
+    b = e;
   }
   std::vector<CauseAcc>& acc = ex.causes();
   // One key may have changed in different ways in different files (declared in one, defined in

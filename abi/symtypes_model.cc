@@ -85,8 +85,22 @@ std::string_view SymtypesCorpus::keep(Input in) {
 }
 
 std::string_view SymtypesCorpus::keep(std::string s) {
-  strings_.push_back(std::move(s));
-  return strings_.back();
+  kept_.push_back(std::move(s));
+  return kept_.back();
+}
+
+// Distinct keys and records are copied into chunks that never reallocate, so the views stay
+// valid and the input need not outlive the corpus (a whole kernel's .symtypes are mostly the
+// same records over and over: only the distinct ones are kept).
+std::string_view SymtypesCorpus::store(std::string_view s) {
+  if (strings_.empty() || strings_.back().capacity() - strings_.back().size() < s.size()) {
+    strings_.emplace_back();
+    strings_.back().reserve(std::max<std::size_t>(1 << 20, s.size()));
+  }
+  std::string& chunk = strings_.back();
+  const std::size_t at = chunk.size();
+  chunk.append(s);
+  return std::string_view(chunk).substr(at, s.size());
 }
 
 std::uint32_t SymtypesCorpus::find_key(std::string_view name) const {
@@ -95,18 +109,22 @@ std::uint32_t SymtypesCorpus::find_key(std::string_view name) const {
 }
 
 std::uint32_t SymtypesCorpus::intern_key(std::string_view name) {
-  auto [it, fresh] = key_ids_.try_emplace(name, static_cast<std::uint32_t>(key_names_.size()));
-  if (fresh) {
-    key_names_.push_back(name);
-    history_.emplace_back();
-  }
-  return it->second;
+  auto it = key_ids_.find(name);
+  if (it != key_ids_.end()) return it->second;
+  const std::string_view kept = store(name);
+  const auto id = static_cast<std::uint32_t>(key_names_.size());
+  key_ids_.emplace(kept, id);
+  key_names_.push_back(kept);
+  history_.emplace_back();
+  return id;
 }
 
 // `line` is "key body" with single spaces (the dedup key); body is its tail.
 std::uint32_t SymtypesCorpus::intern_def(std::uint32_t key, std::string_view line) {
-  auto [it, fresh] = def_ids_.try_emplace(line, static_cast<std::uint32_t>(defs_.size()));
-  if (!fresh) return it->second;
+  if (auto it = def_ids_.find(line); it != def_ids_.end()) return it->second;
+  line = store(line);
+  const auto id = static_cast<std::uint32_t>(defs_.size());
+  def_ids_.emplace(line, id);
   Definition d;
   d.key = key;
   const std::size_t klen = key_names_[key].size();
@@ -124,8 +142,7 @@ std::uint32_t SymtypesCorpus::intern_def(std::uint32_t key, std::string_view lin
   }
   d.tok_count = static_cast<std::uint32_t>(tokens_.size()) - d.tok_begin;
   defs_.push_back(d);
-  def_lines_.push_back(line);
-  return it->second;
+  return id;
 }
 
 bool SymtypesCorpus::parse_line(std::string_view line, std::uint32_t& key, std::uint32_t& def, bool consolidated,
@@ -152,8 +169,9 @@ bool SymtypesCorpus::parse_line(std::string_view line, std::uint32_t& key, std::
       if (!body.empty())
         throw Error(where_line(where, line_no) + ": unexpected text after the declaration '" + std::string(name) + "'");
       const std::string_view base = name.substr(3);
-      const std::string_view full = keep(std::string(name.substr(0, 1)) + "#" + std::string(base) + " " +
-                                         std::string(kind_word(name[0])) + " " + std::string(base) + " { UNKNOWN }");
+      scratch_ = std::string(name.substr(0, 1)) + "#" + std::string(base) + " " + std::string(kind_word(name[0])) +
+                 " " + std::string(base) + " { UNKNOWN }";
+      const std::string_view full = scratch_;
       key = intern_key(full.substr(0, base.size() + 2));
       def = intern_def(key, full);
       shorthand = true;
@@ -182,8 +200,8 @@ bool SymtypesCorpus::parse_line(std::string_view line, std::uint32_t& key, std::
       s.append(rest.substr(0, i));
       rest = trim(rest.substr(i));
     }
-    full = keep(std::move(s));
-    key = intern_key(full.substr(0, name.size()));
+    scratch_ = std::move(s);
+    full = scratch_;
   }
   def = intern_def(key, full);
   return true;
@@ -278,7 +296,10 @@ void SymtypesCorpus::add_directory(const std::string& dir) {
     if (it->is_regular_file() && it->path().extension() == ".symtypes") paths.push_back(it->path());
   }
   std::sort(paths.begin(), paths.end());
-  for (const fs::path& p : paths) add_file(p.lexically_relative(dir).string(), keep(Input::from_path(p.string())));
+  for (const fs::path& p : paths) {
+    const Input in = Input::from_path(p.string());  // released once its distinct records are copied
+    add_file(p.lexically_relative(dir).string(), in.bytes());
+  }
 }
 
 std::uint32_t SymtypesCorpus::lookup(std::uint32_t f, std::uint32_t k) const {
@@ -332,7 +353,8 @@ std::shared_ptr<const SymtypesCorpus> load_symtypes(const std::string& path) {
     if (corpus->file_count() == 0) throw Error(path + ": no .symtypes files in this directory", 2);
     return corpus;
   }
-  const std::string_view text = corpus->keep(Input::from_path(path));
+  const Input in = Input::from_path(path);
+  const std::string_view text = in.bytes();
   std::string_view first = text.substr(0, text.find('\n'));
   while (!first.empty() && is_space(first.back())) first.remove_suffix(1);
   if (first.substr(0, 3) == "/* ") corpus->add_consolidated(text, path);

@@ -55,7 +55,7 @@ public:
   SymtypesCorpus(const SymtypesCorpus&) = delete;
   SymtypesCorpus& operator=(const SymtypesCorpus&) = delete;
 
-  // Reading.  `text` must outlive the corpus unless it was handed over with keep().
+  // Reading.  The corpus copies what it keeps: `text` need not outlive the call.
   // A plain symtypes file (`path` names it in the corpus, e.g. "net/core/dev.symtypes").
   void add_file(std::string path, std::string_view text);
   // A consolidated file: sections "/* <path> */", omitted records, "s##name" declarations.
@@ -63,6 +63,7 @@ public:
   void add_consolidated(std::string_view text, std::string_view name);
   // Every `*.symtypes` under `dir` (recursively, symlinks not followed), paths relative to it.
   void add_directory(const std::string& dir);
+  // Keeps an input or a string alive as long as the corpus (for callers' own views).
   std::string_view keep(Input in);
   std::string_view keep(std::string s);
 
@@ -106,6 +107,7 @@ private:
     std::size_t operator()(std::string_view s) const;
   };
 
+  std::string_view store(std::string_view s);
   std::uint32_t intern_key(std::string_view name);
   std::uint32_t intern_def(std::uint32_t key, std::string_view body);
   std::string_view normalize(std::string_view body);
@@ -115,13 +117,14 @@ private:
   void finish_file(File f, std::vector<Rec>& recs, std::string_view where);
 
   std::deque<Input> inputs_;
-  std::deque<std::string> strings_;
+  std::deque<std::string> strings_;  // store()'s chunks; never reallocated
+  std::deque<std::string> kept_;
   std::vector<std::string_view> key_names_;
   std::unordered_map<std::string_view, std::uint32_t, SvHash> key_ids_;
   std::vector<Definition> defs_;
   std::vector<SymToken> tokens_;
   std::unordered_map<std::string_view, std::uint32_t, SvHash> def_ids_;  // "key body" -> def
-  std::vector<std::string_view> def_lines_;                               // "key body" per def
+  std::string scratch_;  // a record line rebuilt with single spaces
   std::vector<File> files_;
   std::vector<Rec> recs_;
   // consolidated: per key, (section, def) of every explicit record, in section order

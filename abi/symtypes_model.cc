@@ -282,6 +282,81 @@ void SymtypesCorpus::add_consolidated(std::string_view text, std::string_view na
   if (open) close();
 }
 
+// ksymtypes' first consolidated format (its early releases): every distinct record once, a
+// type with several variants as "s#foo@0", "s#foo@1", then one "F#<path> <name>..." line per
+// file naming its exports and the variants it uses; a type a file does not name is the one
+// record without a variant.
+void SymtypesCorpus::add_consolidated_f(std::string_view text, std::string_view name) {
+  std::unordered_map<std::string, std::uint32_t> variants;  // "s#foo@1" -> def
+  std::vector<std::pair<std::uint32_t, std::uint32_t>> plain;  // (key, def) without a variant
+  struct FileLine {
+    std::string_view line;
+    std::size_t line_no;
+  };
+  std::vector<FileLine> file_lines;
+  std::size_t line_no = 0;
+  while (!text.empty()) {
+    const std::size_t nl = text.find('\n');
+    const std::string_view line = trim(text.substr(0, nl));
+    text = nl == std::string_view::npos ? std::string_view{} : text.substr(nl + 1);
+    ++line_no;
+    if (line.empty()) continue;
+    if (line.substr(0, 2) == "F#") {
+      file_lines.push_back({line, line_no});
+      continue;
+    }
+    std::size_t e = 0;
+    while (e < line.size() && !is_space(line[e])) ++e;
+    const std::string_view full_name = line.substr(0, e);
+    const std::size_t at = full_name.rfind('@');
+    if (at != std::string_view::npos && at > 0) {
+      std::string rebuilt(full_name.substr(0, at));
+      rebuilt += line.substr(e);
+      std::uint32_t key, def;
+      bool shorthand;
+      parse_line(rebuilt, key, def, false, shorthand, name, line_no);
+      if (!variants.emplace(std::string(full_name), def).second)
+        throw Error(where_line(name, line_no) + ": duplicate record '" + std::string(full_name) + "'");
+      continue;
+    }
+    std::uint32_t key, def;
+    bool shorthand;
+    parse_line(line, key, def, false, shorthand, name, line_no);
+    plain.emplace_back(key, def);
+  }
+  const auto first = static_cast<std::uint32_t>(files_.size());
+  for (auto [k, d] : plain) {
+    if (!history_[k].empty() && history_[k].back().key == first)
+      throw Error(std::string(name) + ": duplicate record '" + std::string(key_names_[k]) + "'");
+    history_[k].push_back({first, d});
+  }
+  std::vector<Rec> recs;
+  for (const FileLine& fl : file_lines) {
+    std::string_view rest = fl.line.substr(2);
+    std::size_t e = 0;
+    while (e < rest.size() && !is_space(rest[e])) ++e;
+    File f;
+    f.path = std::string(rest.substr(0, e));
+    f.implicit = true;
+    rest = trim(rest.substr(e));
+    while (!rest.empty()) {
+      std::size_t w = 0;
+      while (w < rest.size() && !is_space(rest[w])) ++w;
+      const std::string_view ref = rest.substr(0, w);
+      rest = trim(rest.substr(w));
+      if (auto it = variants.find(std::string(ref)); it != variants.end()) {
+        recs.push_back({defs_[it->second].key, it->second});
+        continue;
+      }
+      const std::uint32_t k = find_key(ref);
+      if (k == kNoId || history_[k].empty() || history_[k].back().key != first)
+        throw Error(where_line(name, fl.line_no) + ": type '" + std::string(ref) + "' is not known");
+      recs.push_back({k, history_[k].back().def});
+    }
+    finish_file(std::move(f), recs, name);
+  }
+}
+
 void SymtypesCorpus::add_directory(const std::string& dir) {
   std::vector<fs::path> paths;
   std::error_code ec;
@@ -358,6 +433,7 @@ std::shared_ptr<const SymtypesCorpus> load_symtypes(const std::string& path) {
   std::string_view first = text.substr(0, text.find('\n'));
   while (!first.empty() && is_space(first.back())) first.remove_suffix(1);
   if (first.substr(0, 3) == "/* ") corpus->add_consolidated(text, path);
+  else if (text.find("\nF#") != std::string_view::npos || text.substr(0, 2) == "F#") corpus->add_consolidated_f(text, path);
   else corpus->add_file(fs::path(path).filename().string(), text);  // one plain symtypes file
   return corpus;
 }
@@ -365,7 +441,7 @@ std::shared_ptr<const SymtypesCorpus> load_symtypes(const std::string& path) {
 std::string consolidated_text(const SymtypesCorpus& c) {
   std::vector<std::uint32_t> order(c.file_count());
   for (std::uint32_t i = 0; i < order.size(); ++i) order[i] = i;
-  std::sort(order.begin(), order.end(), [&](std::uint32_t a, std::uint32_t b) { return c.file_path(a) < c.file_path(b); });
+  std::stable_sort(order.begin(), order.end(), [&](std::uint32_t a, std::uint32_t b) { return c.file_path(a) < c.file_path(b); });
   std::vector<std::uint32_t> active(c.key_count(), kNoId);
   std::string out;
   bool first = true;

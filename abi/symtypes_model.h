@@ -61,6 +61,9 @@ public:
   // A consolidated file: sections "/* <path> */", omitted records, "s##name" declarations.
   // `name` is used in error messages.
   void add_consolidated(std::string_view text, std::string_view name);
+  // ksymtypes' first consolidated format: records once ("s#foo@1" for a variant), then
+  // "F#<path> <export or variant>..." per file.  Read only; the writer writes sections.
+  void add_consolidated_f(std::string_view text, std::string_view name);
   // Every `*.symtypes` under `dir` (recursively, symlinks not followed), paths relative to it.
   void add_directory(const std::string& dir);
   // Keeps an input or a string alive as long as the corpus (for callers' own views).

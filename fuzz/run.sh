@@ -2,10 +2,10 @@
 # fuzz/run.sh SECONDS [TARGET] [extra libFuzzer flags...]
 # Builds a libFuzzer target (clang, -DMODFORGE_FUZZ=ON) and runs it for SECONDS seconds on
 # a working copy of its seed corpus, then prints the final stats line.  TARGET is one of
-# genksyms (the default), elf, symvers, modpost, loader_elf, loader_state, loader_index, kbuild_records, abi_reasons, vmlinuz, module_sig.  Crashes, leaks, timeouts and OOMs are written to
+# genksyms (the default), elf, symvers, modpost, loader_elf, loader_state, loader_index, kbuild_records, abi_reasons, vmlinuz, module_sig, symtypes.  Crashes, leaks, timeouts and OOMs are written to
 # <build>/findings/.  The build directory is build-fuzz/ unless FUZZ_BUILD_DIR names another.
 set -euo pipefail
-secs=${1:?usage: fuzz/run.sh SECONDS [genksyms|elf|symvers|modpost|loader_elf|loader_state|loader_index|kbuild_records|abi_reasons|vmlinuz|module_sig] [libFuzzer flags...]}
+secs=${1:?usage: fuzz/run.sh SECONDS [genksyms|elf|symvers|modpost|loader_elf|loader_state|loader_index|kbuild_records|abi_reasons|vmlinuz|module_sig|symtypes] [libFuzzer flags...]}
 shift
 target=genksyms
 if [[ $# -gt 0 && $1 != -* ]]; then
@@ -29,7 +29,8 @@ case $target in
   abi_reasons) seeds=$root/fuzz/seeds-elf dict=$root/fuzz/elf.dict max_len=262144 ;;
   vmlinuz) seeds=$root/fuzz/seeds-vmlinuz dict=$root/fuzz/vmlinuz.dict max_len=65536 ;;
   module_sig) seeds=$root/fuzz/seeds-sig dict=$root/fuzz/sig.dict max_len=16384 ;;
-  *) echo "fuzz/run.sh: unknown target '$target' (genksyms, elf, symvers, modpost, loader_elf, loader_state, loader_index, kbuild_records, abi_reasons, vmlinuz, module_sig)" >&2; exit 2 ;;
+  symtypes) seeds=$root/fuzz/seeds-symtypes dict=$root/fuzz/symtypes.dict max_len=65536 ;;
+  *) echo "fuzz/run.sh: unknown target '$target' (genksyms, elf, symvers, modpost, loader_elf, loader_state, loader_index, kbuild_records, abi_reasons, vmlinuz, module_sig, symtypes)" >&2; exit 2 ;;
 esac
 
 CC=clang CXX=clang++ cmake -S "$root" -B "$build" -G Ninja \

@@ -209,3 +209,32 @@ TEST(SymtypesModel, Explains61To612) {
 
 }  // namespace
 }  // namespace modforge::test
+
+namespace modforge::test {
+namespace {
+
+// ksymtypes' first consolidated format ("F#" file records, "@N" variants), as its tests
+// (tests/sym/ of its early releases) write two files whose struct foo differs: read back to
+// the same records as the two plain files.
+TEST(SymtypesModel, ReadsFirstConsolidatedFormat) {
+  const std::string dir = temp_dir();
+  write_file(dir + "/old.kabi",
+             "s#foo@0 struct foo { int a ; }\n"
+             "s#foo@1 struct foo { UNKNOWN }\n"
+             "bar int bar ( s#foo )\n"
+             "baz int baz ( s#foo )\n"
+             "F#test.symtypes s#foo@0 bar\n"
+             "F#test2.symtypes s#foo@1 baz\n");
+  auto f = abi::load_symtypes(dir + "/old.kabi");
+  SymtypesCorpus plain;
+  plain.add_file("test.symtypes", "s#foo struct foo { int a ; }\nbar int bar ( s#foo )\n");
+  plain.add_file("test2.symtypes", "s#foo struct foo { UNKNOWN }\nbaz int baz ( s#foo )\n");
+  EXPECT_EQ(abi::consolidated_text(*f), abi::consolidated_text(plain));
+  EXPECT_EQ(abi::recompute_crc(*f, "bar"), abi::recompute_crc(plain, "bar"));
+  EXPECT_EQ(abi::recompute_crc(*f, "baz"), abi::recompute_crc(plain, "baz"));
+  write_file(dir + "/bad.kabi", "bar int bar ( )\nF#test.symtypes bar@3\n");
+  EXPECT_THROW(abi::load_symtypes(dir + "/bad.kabi"), Error);
+}
+
+}  // namespace
+}  // namespace modforge::test

@@ -7,13 +7,29 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "abi/symtypes_model.h"
 
 namespace modforge::abi {
 
-// The expansion text (genksyms -D's "Export x == <...>", each token followed by a space), or
-// nullopt when the export is unknown or a record it needs is missing from its file.
+// For many exports of one corpus: the per-export "already expanded" marks are reused.
+class CrcRecomputer {
+public:
+  explicit CrcRecomputer(const SymtypesCorpus& c) : c_(c), stamp_(c.key_count(), 0) {}
+  // nullopt when the export is unknown or a record it needs is missing from its file
+  std::optional<std::uint32_t> crc(std::string_view export_name);
+  // genksyms -D's "Export x == <...>" text: each token followed by a space
+  std::optional<std::string> expansion(std::string_view export_name);
+
+private:
+  template <typename Emit>
+  bool expand(const SymtypesCorpus::ExportRef& e, Emit&& emit);
+  const SymtypesCorpus& c_;
+  std::vector<std::uint32_t> stamp_;
+  std::uint32_t epoch_ = 0;
+};
+
 std::optional<std::string> expand_export(const SymtypesCorpus& c, std::string_view export_name);
 std::optional<std::uint32_t> recompute_crc(const SymtypesCorpus& c, std::string_view export_name);
 

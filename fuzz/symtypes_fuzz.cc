@@ -1,5 +1,5 @@
 // libFuzzer target for the symtypes readers (abi/symtypes_model.h): the first byte picks
-// plain or consolidated, the rest is split at the first NUL (or in half) into an old and a
+// plain, consolidated or ksymtypes' first (F#) consolidated form, the rest is split at the first NUL (or in half) into an old and a
 // new side.  Both are read, every export's CRC recomputed, every export taken as a CRC change
 // and explained (which parses the records into members, enumerators and parameters), and
 // the consolidated form written and read back.  A refused input (Error) is fine; a crash or
@@ -20,9 +20,10 @@ using namespace modforge;
 
 namespace {
 
-bool read(abi::SymtypesCorpus& c, std::string_view text, bool consolidated) {
+bool read(abi::SymtypesCorpus& c, std::string_view text, int form) {
   try {
-    if (consolidated) c.add_consolidated(text, "fuzz");
+    if (form == 1) c.add_consolidated(text, "fuzz");
+    else if (form == 2) c.add_consolidated_f(text, "fuzz");
     else c.add_file("fuzz.symtypes", text);
     return true;
   } catch (const Error&) {
@@ -34,13 +35,14 @@ bool read(abi::SymtypesCorpus& c, std::string_view text, bool consolidated) {
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   if (size < 1) return 0;
-  const bool consolidated = data[0] & 1;
+  const int form = data[0] % 3;  // plain, consolidated sections, consolidated F# records
+  const bool consolidated = form == 1;
   std::string_view all(reinterpret_cast<const char*>(data + 1), size - 1);
   std::size_t cut = all.find('\0');
   if (cut == std::string_view::npos) cut = all.size() / 2;
   const std::string_view a = all.substr(0, cut), b = all.substr(std::min(all.size(), cut + 1));
   abi::SymtypesCorpus o, n;
-  if (!read(o, a, consolidated) || !read(n, b, consolidated)) return 0;
+  if (!read(o, a, form) || !read(n, b, form)) return 0;
   abi::AbiDiff diff;
   for (const auto& e : o.exports()) {
     const std::string name(o.key_name(e.key));
@@ -58,7 +60,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   abi::SymtypesCorpus back;
   // The writer's output reads back, and is a fixed point, when the input was consolidated
   // text (plain input may hold lines that look like section headers or "s##" declarations).
-  if (read(back, text, true)) {
+  if (read(back, text, 1)) {
     if (consolidated && abi::consolidated_text(back) != text) std::abort();
   } else if (consolidated && !text.empty()) {
     std::abort();

@@ -14,10 +14,12 @@ target_compile_definitions(modforge_symtypes_tests PRIVATE MODFORGE_SOURCE_DIR="
 target_link_libraries(modforge_symtypes_tests PRIVATE modforge_symtypes modforge_genksyms GTest::gtest GTest::gtest_main)
 gtest_discover_tests(modforge_symtypes_tests DISCOVERY_TIMEOUT 60 TEST_PREFIX "abi."
   PROPERTIES LABELS abi FIXTURES_REQUIRED corpus ENVIRONMENT "MODFORGE_CORPUS=${CORPUS_OUT}")
-# Debian's real 6.12.117 -> 6.12.118: symtypes from the real kbuild of both builds, every CRC
-# recomputed equal to Module.symvers, every CRC change explained.
+# Debian's real 6.12.117 -> 6.12.118 and 6.1.0-54 -> 6.1.0-55: symtypes from the real kbuild of
+# both builds, every CRC recomputed equal to Module.symvers, every CRC change explained.
 add_executable(symtypes_explain_driver ${CMAKE_CURRENT_SOURCE_DIR}/abi/symtypes_explain_driver.cc)
 target_link_libraries(symtypes_explain_driver PRIVATE modforge_symtypes)
-add_test(NAME abi_symtypes_history
-  COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/abi/symtypes_history.sh $<TARGET_FILE:symtypes_explain_driver> ${PROJECT_SOURCE_DIR})
-set_tests_properties(abi_symtypes_history PROPERTIES LABELS abi TIMEOUT 900)
+foreach(v 6.12 6.1)
+  add_test(NAME abi_symtypes_history_${v}
+    COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/abi/symtypes_history.sh $<TARGET_FILE:symtypes_explain_driver> ${PROJECT_SOURCE_DIR} ${v})
+  set_tests_properties(abi_symtypes_history_${v} PROPERTIES LABELS abi TIMEOUT 900)
+endforeach()

@@ -168,12 +168,19 @@ bool SymtypesCorpus::parse_line(std::string_view line, std::uint32_t& key, std::
     if (hh == 1 && !kind_word(name[0]).empty() && name[0] != 't' && name.size() > 3) {
       if (!body.empty())
         throw Error(where_line(where, line_no) + ": unexpected text after the declaration '" + std::string(name) + "'");
+      if (auto it = shorthand_.find(name); it != shorthand_.end()) {  // most lines of a consolidated file
+        key = it->second.key;
+        def = it->second.def;
+        shorthand = true;
+        return true;
+      }
       const std::string_view base = name.substr(3);
       scratch_ = std::string(name.substr(0, 1)) + "#" + std::string(base) + " " + std::string(kind_word(name[0])) +
                  " " + std::string(base) + " { UNKNOWN }";
       const std::string_view full = scratch_;
       key = intern_key(full.substr(0, base.size() + 2));
       def = intern_def(key, full);
+      shorthand_.emplace(store(name), Rec{key, def});
       shorthand = true;
       return true;
     }

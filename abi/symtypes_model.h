@@ -128,6 +128,7 @@ private:
   std::vector<SymToken> tokens_;
   std::unordered_map<std::string_view, std::uint32_t, SvHash> def_ids_;  // "key body" -> def
   std::string scratch_;  // a record line rebuilt with single spaces
+  std::unordered_map<std::string_view, Rec, SvHash> shorthand_;  // "s##foo" -> its record
   std::vector<File> files_;
   std::vector<Rec> recs_;
   // consolidated: per key, (section, def) of every explicit record, in section order

@@ -84,6 +84,27 @@ int main(int argc, char** argv) {
       std::printf("\n");
     }
     for (const std::string& s : d.unexplained) std::printf("unexplained: %s\n", s.c_str());
+    // No false change: the exports whose CRC stayed must reach no changed type.
+    abi::AbiDiff same;
+    for (const auto& e : o->exports()) {
+      const std::string name(o->key_name(e.key));
+      auto a = os.find(name), b = ns.find(name);
+      if (a == os.end() || b == ns.end() || a->second != b->second || !n->find_export(name)) continue;
+      abi::SymbolChange ch;
+      ch.symbol = name;
+      ch.kind = "crc";
+      same.changes.push_back(ch);
+    }
+    abi::explain_crc_changes(*o, *n, same);
+    std::size_t false_changes = 0;
+    for (const abi::RootCause& c : same.causes)
+      if (c.cls != "no-type-change") {
+        false_changes += c.exports.size();
+        std::printf("false change: %s under %s\n", c.exports[0].c_str(), c.key.c_str());
+      }
+    std::printf("%zu exports with an unchanged CRC: %zu reach a changed type (must be 0)\n", same.changes.size(),
+                false_changes);
+    bad += static_cast<int>(false_changes + same.unexplained.size());
     if (d.changes.empty()) {
       std::printf("no CRC change among these exports: nothing was tested\n");
       return 1;

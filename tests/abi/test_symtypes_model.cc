@@ -169,13 +169,17 @@ TEST(SymtypesModel, Explains61To612) {
     n.add_file(c.name + ".symtypes", n.keep(std::string(c.symtypes)));
     for (const auto& [s, crc] : symver_lines(c.out)) nc.emplace(s, crc);
   }
-  abi::AbiDiff d;
+  abi::AbiDiff d, unchanged;
   int same = 0;
   for (const auto& [s, crc] : oc) {
     auto it = nc.find(s);
     if (it == nc.end()) continue;
     if (it->second == crc) {
       ++same;
+      abi::SymbolChange ch;
+      ch.symbol = s;
+      ch.kind = "crc";
+      unchanged.changes.push_back(ch);
       continue;
     }
     abi::SymbolChange ch;
@@ -205,6 +209,11 @@ TEST(SymtypesModel, Explains61To612) {
   EXPECT_TRUE(d.unexplained.empty());
   EXPECT_EQ(no_change, 0u);
   for (const abi::SymbolChange& ch : d.changes) EXPECT_FALSE(ch.root_cause.empty()) << ch.symbol;
+  // no false change: an export whose CRC stayed reaches no changed type
+  abi::explain_crc_changes(o, n, unchanged);
+  ASSERT_EQ(unchanged.causes.size(), 1u);
+  EXPECT_EQ(unchanged.causes[0].cls, "no-type-change");
+  EXPECT_EQ(unchanged.causes[0].exports.size(), static_cast<std::size_t>(same));
 }
 
 }  // namespace

@@ -31,7 +31,8 @@ struct TypeDetail {
   // "member-added", "member-removed", "member-retyped", "member-reordered",
   // "enumerator-added", "enumerator-removed", "enumerator-revalued",
   // "typedef-retargeted", "return-type", "parameter-added", "parameter-removed",
-  // "parameter-retyped", "became-defined", "became-declared", "other"
+  // "parameter-retyped", "became-defined", "became-declared", "variable-retyped" (an exported
+  // variable's type), "other"
   std::string what;
   std::string name;                  // member / enumerator / parameter name (or "2" for an unnamed parameter)
   std::string old_text, new_text;    // its declaration before / after, as symtypes tokens joined by spaces

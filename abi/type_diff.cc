@@ -296,6 +296,14 @@ FunctionShape function_shape(std::string_view export_name, Toks t) {
 
 void diff_function(std::string_view name, Toks o, Toks n, std::vector<TypeDetail>& out) {
   const FunctionShape fo = function_shape(name, o), fn = function_shape(name, n);
+  if (!fo.function && !fn.function) {  // an exported variable
+    auto text = [](Toks t) {
+      const std::size_t b = !t.empty() && t[0].text == "extern" ? 1 : 0;
+      return join(t, b, t.size());
+    };
+    out.push_back({"variable-retyped", std::string(name), text(o), text(n), -1, -1});
+    return;
+  }
   if (!fo.function || !fn.function) {
     out.push_back({"other", std::string(name), join(o, 0, o.size()), join(n, 0, n.size()), -1, -1});
     return;

@@ -200,9 +200,9 @@ TEST(SymtypesDiff, FunctionSignature) {
   for (const char* v : kVersions) {
     auto e = explain(v, "", "",
                      "int f(int a) { return 0; }\nEXPORT_SYMBOL(f);\nint g(void) { return 0; }\nEXPORT_SYMBOL(g);\n"
-                     "int h(int a) { return 0; }\nEXPORT_SYMBOL(h);\n",
+                     "int h(int a) { return 0; }\nEXPORT_SYMBOL(h);\nint v;\nEXPORT_SYMBOL(v);\n",
                      "int f(long a) { return 0; }\nEXPORT_SYMBOL(f);\nlong g(void) { return 0; }\nEXPORT_SYMBOL(g);\n"
-                     "int h(int a, char *b) { return 0; }\nEXPORT_SYMBOL(h);\n");
+                     "int h(int a, char *b) { return 0; }\nEXPORT_SYMBOL(h);\nconst int v;\nEXPORT_SYMBOL(v);\n");
     const RootCause* f = e->cause("f");
     ASSERT_NE(f, nullptr) << dump(e->diff);
     EXPECT_TRUE(has_detail(*f, "parameter-retyped", "1", "int", "long")) << dump(e->diff);
@@ -210,6 +210,9 @@ TEST(SymtypesDiff, FunctionSignature) {
     const RootCause* g = e->cause("g");
     ASSERT_NE(g, nullptr);
     EXPECT_TRUE(has_detail(*g, "return-type", "", "int", "long")) << dump(e->diff);
+    const RootCause* var = e->cause("v");
+    ASSERT_NE(var, nullptr) << dump(e->diff);
+    EXPECT_TRUE(has_detail(*var, "variable-retyped", "v", "int v", "const int v")) << dump(e->diff);
     const RootCause* h = e->cause("h");
     ASSERT_NE(h, nullptr);
     EXPECT_TRUE(has_detail(*h, "parameter-added", "2", "", "char *")) << dump(e->diff);

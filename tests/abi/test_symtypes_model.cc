@@ -209,6 +209,22 @@ TEST(SymtypesModel, Explains61To612) {
   EXPECT_TRUE(d.unexplained.empty());
   EXPECT_EQ(no_change, 0u);
   for (const abi::SymbolChange& ch : d.changes) EXPECT_FALSE(ch.root_cause.empty()) << ch.symbol;
+  // the same explanation from the consolidated forms of both sides
+  SymtypesCorpus oc2, nc2;
+  oc2.add_consolidated(abi::consolidated_text(o), "old");
+  nc2.add_consolidated(abi::consolidated_text(n), "new");
+  abi::AbiDiff d2;
+  d2.changes = d.changes;
+  for (auto& ch : d2.changes) ch.root_cause.clear(), ch.root_causes.clear();
+  abi::explain_crc_changes(oc2, nc2, d2);
+  ASSERT_EQ(d2.causes.size(), d.causes.size());
+  for (std::size_t i = 0; i < d.causes.size(); ++i) {
+    EXPECT_EQ(d2.causes[i].key, d.causes[i].key);
+    EXPECT_EQ(d2.causes[i].exports, d.causes[i].exports);
+    EXPECT_EQ(d2.causes[i].chains, d.causes[i].chains);
+    EXPECT_EQ(d2.causes[i].details.size(), d.causes[i].details.size());
+  }
+  for (std::size_t i = 0; i < d.changes.size(); ++i) EXPECT_EQ(d2.changes[i].root_causes, d.changes[i].root_causes);
   // no false change: an export whose CRC stayed reaches no changed type
   abi::explain_crc_changes(o, n, unchanged);
   ASSERT_EQ(unchanged.causes.size(), 1u);

@@ -132,6 +132,30 @@ TEST(SymtypesDiff, MemberAddedRemovedRetyped) {
   }
 }
 
+// Member names as C declares them: several declarators in one declaration, a pointer to a
+// function, a bit-field, an array, the members of anonymous unions and structs (with an
+// attribute, as the kernel writes them) counted as the outer struct's.
+TEST(SymtypesDiff, MemberNames) {
+  const std::string h_old =
+      "struct s { int a, *b; void (*cb)(int); unsigned x : 3; int arr[4];\n"
+      "  union { int u1; long u2; }; struct { int s1; } __attribute__((aligned(8))); };\n";
+  const std::string h_new =
+      "struct s { int a, **b; void (*cb)(long); unsigned x : 4; int arr[8];\n"
+      "  union { int u1; char u2; }; struct { long s1; } __attribute__((aligned(8))); };\n";
+  for (const char* v : kVersions) {
+    auto e = explain(v, h_old, h_new, kUseS);
+    const RootCause* c = e->cause("s#s");
+    ASSERT_NE(c, nullptr) << dump(e->diff);
+    EXPECT_TRUE(has_detail(*c, "member-retyped", "b", "int * b", "int * * b")) << dump(e->diff);
+    EXPECT_TRUE(has_detail(*c, "member-retyped", "cb")) << dump(e->diff);
+    EXPECT_TRUE(has_detail(*c, "member-retyped", "x", "unsigned x : 3", "unsigned x : 4")) << dump(e->diff);
+    EXPECT_TRUE(has_detail(*c, "member-retyped", "arr")) << dump(e->diff);
+    EXPECT_TRUE(has_detail(*c, "member-retyped", "u2", "long u2", "char u2")) << dump(e->diff);
+    EXPECT_TRUE(has_detail(*c, "member-retyped", "s1", "int s1", "long s1")) << dump(e->diff);
+    EXPECT_EQ(c->details.size(), 6u) << dump(e->diff);  // a and u1 stayed
+  }
+}
+
 TEST(SymtypesDiff, MemberReordered) {
   for (const char* v : kVersions) {
     auto e = explain(v, "struct s { int a; long b; char *c; };\n", "struct s { long b; int a; char *c; };\n", kUseS);

@@ -32,14 +32,15 @@ for d in "$old_tree" "$new_tree" "$old_src" "$new_src"; do
 done
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-# libata and libahci (6.12.118: 146 + 22 CRC changes), hid (51)
-dirs=(drivers/ata drivers/hid)
+# libata and libahci (6.12.118: 146 + 22 CRC changes), hid (51); MODFORGE_SYMTYPES_DIRS names others
+read -r -a dirs <<< "${MODFORGE_SYMTYPES_DIRS:-drivers/ata drivers/hid}"
 for side in old new; do
   s=${side}_src t=${side}_tree
   for d in "${dirs[@]}"; do
     mkdir -p "$work/$side/$d"
     cp -r "${!s}/$d/." "$work/$side/$d/"
-    targets=$(cd "$work/$side/$d" && grep -l 'EXPORT_SYMBOL' -- *.c | sed 's/\.c$/.symtypes/')
+    targets=$(cd "$work/$side/$d" && grep -l 'EXPORT_SYMBOL' -- *.c | sed 's/\.c$/.symtypes/' || true)
+    [ -n "$targets" ] || continue
     # libata-transport.c includes ../scsi/scsi_transport_api.h
     mkdir -p "$work/$side/drivers/scsi" && cp "${!s}"/drivers/scsi/*.h "$work/$side/drivers/scsi/"
     # shellcheck disable=SC2086

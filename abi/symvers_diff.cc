@@ -55,7 +55,7 @@ std::unique_ptr<SymversSide> open_symvers_side(const std::string& arg) {
     if (!fs::is_regular_file(side->path, ec)) throw Error(arg + ": a directory without a Module.symvers (not a headers tree)");
   } else if (ends_with(arg, ".deb")) {
     side->unpacked = std::make_unique<TempDir>("modforge-check-abi-");
-    extract_deb(arg, *side->unpacked);
+    extract_deb(arg, *side->unpacked, {"./usr/src/*/Module.symvers"});
     side->path = symvers_in_package(arg, *side->unpacked);
   } else {
     side->path = arg;

@@ -6,3 +6,8 @@ set_tests_properties(abi_corpus_first_reason PROPERTIES LABELS abi TIMEOUT 600)
 # The command's contract: exit codes, the four formats agreeing, -o, bad input.
 add_test(NAME abi_check_cli COMMAND python3 ${CMAKE_CURRENT_SOURCE_DIR}/abi/check_cli.py $<TARGET_FILE:modforge>)
 set_tests_properties(abi_check_cli PROPERTIES LABELS abi TIMEOUT 300)
+# `modforge check abi` on Debian's real pairs (6.12.117 -> 6.12.118, 6.1.0-54 -> 6.1.0-55): its
+# counts against awk's over the two Module.symvers, trees and .deb packages alike, exit codes.
+add_test(NAME abi_check_abi_real
+  COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/abi_check_abi_real.sh $<TARGET_FILE:modforge> ${PROJECT_SOURCE_DIR})
+set_tests_properties(abi_check_abi_real PROPERTIES LABELS abi TIMEOUT 300)

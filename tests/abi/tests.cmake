@@ -11,3 +11,6 @@ set_tests_properties(abi_check_cli PROPERTIES LABELS abi TIMEOUT 300)
 add_test(NAME abi_check_abi_real
   COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/abi_check_abi_real.sh $<TARGET_FILE:modforge> ${PROJECT_SOURCE_DIR})
 set_tests_properties(abi_check_abi_real PROPERTIES LABELS abi TIMEOUT 300)
+# check abi's break policy and every waiver format on a crafted Module.symvers pair.
+add_test(NAME abi_check_abi_waivers COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/abi/check_abi_waivers.sh $<TARGET_FILE:modforge>)
+set_tests_properties(abi_check_abi_waivers PROPERTIES LABELS abi TIMEOUT 120)

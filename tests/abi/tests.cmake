@@ -14,3 +14,7 @@ set_tests_properties(abi_check_abi_real PROPERTIES LABELS abi TIMEOUT 300)
 # check abi's break policy and every waiver format on a crafted Module.symvers pair.
 add_test(NAME abi_check_abi_waivers COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/abi/check_abi_waivers.sh $<TARGET_FILE:modforge>)
 set_tests_properties(abi_check_abi_waivers PROPERTIES LABELS abi TIMEOUT 120)
+# check abi's parsers (waiver formats, wildcards, the Module.symvers comparison): GoogleTest.
+add_executable(modforge_abi_tests ${CMAKE_CURRENT_SOURCE_DIR}/abi/test_abi_waivers.cc)
+target_link_libraries(modforge_abi_tests PRIVATE modforge_abi GTest::gtest GTest::gtest_main)
+gtest_discover_tests(modforge_abi_tests DISCOVERY_TIMEOUT 60 TEST_PREFIX "abi." PROPERTIES LABELS abi)

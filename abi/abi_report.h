@@ -33,7 +33,8 @@ struct AbiSummary {
 AbiSummary summarize(const AbiDiff& d);
 // A break no waiver covers.
 inline bool unwaived_break(const SymbolChange& c) { return c.breaks && c.waived_by.empty(); }
-// "0x1234 -> 0x5678", "EXPORT_SYMBOL -> EXPORT_SYMBOL_GPL", "(none) -> NS", "vmlinux -> drivers/x"
+// "0x1234 -> 0x5678", "EXPORT_SYMBOL -> EXPORT_SYMBOL_GPL", "(none) -> NS", "vmlinux -> drivers/x";
+// "was 0x1234 in vmlinux" (removed), "0x1234 in vmlinux" (added)
 std::string change_text(const SymbolChange& c);
 // "member-added", "became-defined" ... in words, for the text and Markdown reports.
 std::string detail_text(const TypeDetail& t);

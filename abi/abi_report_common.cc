@@ -24,8 +24,8 @@ AbiSummary summarize(const AbiDiff& d) {
 
 std::string change_text(const SymbolChange& c) {
   auto v = [](const std::string& s) { return s.empty() ? std::string("(none)") : s; };
-  if (c.kind == "removed") return "removed (was " + c.old_value + " in " + c.old_module + ")";
-  if (c.kind == "added") return "added (" + c.new_value + " in " + c.new_module + ")";
+  if (c.kind == "removed") return "was " + c.old_value + " in " + c.old_module;
+  if (c.kind == "added") return c.new_value + " in " + c.new_module;
   return v(c.old_value) + " -> " + v(c.new_value);
 }
 

@@ -22,8 +22,9 @@ void table(std::ostream& out, const std::vector<const SymbolChange*>& rows, bool
   for (std::size_t i = 0; i < std::min(rows.size(), kRows); ++i) {
     const SymbolChange& c = *rows[i];
     out << "| `" << cell(c.symbol) << "` | " << c.kind << ": " << cell(change_text(c)) << " | `"
-        << cell(c.new_module.empty() ? c.old_module : c.new_module) << "` |"
-        << (with_waiver ? " " + cell(c.waived_by) + " |" : "") << "\n";
+        << cell(c.new_module.empty() ? c.old_module : c.new_module) << "` |";
+    if (with_waiver) out << ' ' << cell(c.waived_by) << " |";
+    out << "\n";
   }
   if (rows.size() > kRows) out << "\n… and " << rows.size() - kRows << " more (`--format json` lists them all)\n";
 }

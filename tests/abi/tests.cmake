@@ -18,3 +18,6 @@ set_tests_properties(abi_check_abi_waivers PROPERTIES LABELS abi TIMEOUT 120)
 add_executable(modforge_abi_tests ${CMAKE_CURRENT_SOURCE_DIR}/abi/test_abi_waivers.cc)
 target_link_libraries(modforge_abi_tests PRIVATE modforge_abi GTest::gtest GTest::gtest_main)
 gtest_discover_tests(modforge_abi_tests DISCOVERY_TIMEOUT 60 TEST_PREFIX "abi." PROPERTIES LABELS abi)
+# check abi's waiver parsers under libFuzzer, 30 s on the seeds (fuzz/run.sh; the fuzz build is shared).
+add_test(NAME fuzz_abi_waivers_smoke COMMAND bash ${PROJECT_SOURCE_DIR}/fuzz/run.sh 30 abi_waivers)
+set_tests_properties(fuzz_abi_waivers_smoke PROPERTIES LABELS abi TIMEOUT 900 RESOURCE_LOCK fuzz_build)

@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <unordered_map>
 
+#include "core/decompress.h"
 #include "core/error.h"
 #include "core/fd_io.h"
 
@@ -61,6 +62,8 @@ std::unique_ptr<SymversSide> open_symvers_side(const std::string& arg) {
     side->path = arg;
   }
   if (!read_whole_file(side->path, side->text)) throw Error(errno_message(side->path, errno));
+  // Distributions ship the file compressed too (/boot/symvers-<release>.gz on SUSE, .xz on Red Hat).
+  if (compression_of(side->text) != Compression::none) side->text = decompress(side->text, side->path);
   // Name the user's argument, not the temporary directory, in what goes wrong.
   const std::string shown = side->unpacked ? arg + ":" + side->path.substr(side->unpacked->path().size() + 1) : side->path;
   try {

@@ -1,5 +1,6 @@
 // `modforge check abi`: the two sides' Module.symvers and what differs between them.
-// A side is a Module.symvers file, a headers tree (its Module.symvers), or a headers .deb
+// A side is a Module.symvers file (or one compressed with gzip, xz or zstd, as distributions
+// ship /boot/symvers-<release>.gz), a headers tree (its Module.symvers), or a headers .deb
 // (unpacked on the fly, as `check load` unpacks its targets).
 //
 // Which differences break the ABI (SymbolChange::breaks, before any waiver):

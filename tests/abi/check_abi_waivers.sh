@@ -57,6 +57,16 @@ want() { [ "$2" = "$3" ] || fail "$1: got '$2', want '$3'"; }
 
 # The policy, no waivers.
 run none 1
+# A compressed side (as /boot/symvers-<release>.gz or .xz) reads the same.
+gzip -c "$work/old.symvers" >"$work/old.symvers.gz"
+xz -c "$work/new.symvers" >"$work/new.symvers.xz"
+set +e
+"$modforge" check abi "$work/old.symvers.gz" "$work/new.symvers.xz" --format json -o "$work/compressed.json"
+rc=$?
+set -e
+[ $rc = 1 ] || fail "compressed: exit $rc"
+cmp -s <(jq -S 'del(.old, .new)' "$work/none.json") <(jq -S 'del(.old, .new)' "$work/compressed.json") ||
+  fail "compressed sides report differently"
 want "none: breaks" "$(breaks none)" "kvm_thing net_crc sym_crc sym_gpl sym_ns sym_removed"
 want "none: kinds" "$(jq -r '[.changes[] | "\(.symbol):\(.kind)"] | join(" ")' "$work/none.json")" \
   "kvm_thing:crc net_crc:crc sym_crc:crc sym_gpl:export-type sym_moved:module sym_new:added sym_ns:namespace sym_ns_gone:namespace sym_removed:removed sym_ungpl:export-type"

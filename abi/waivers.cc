@@ -53,18 +53,54 @@ bool iequals(std::string_view a, std::string_view b) {
   return true;
 }
 
-// Both pattern languages as one table walk over the string (linear in pattern × string:
-// no backtracking blow-up on patterns full of stars).
-enum class Tok { literal, one, star_any, star_component };
-struct Token {
-  Tok t;
-  char c = 0;
-};
+}  // namespace
 
-bool match_tokens(const std::vector<Token>& toks, std::string_view s) {
+Glob Glob::suse(std::string_view pattern) {
+  Glob g;
+  for (char c : pattern) {
+    if (c == '*') {
+      if (g.toks_.empty() || g.toks_.back().t != Tok::star_any) g.toks_.push_back({Tok::star_any});
+    } else {
+      g.toks_.push_back({c == '?' ? Tok::one : Tok::literal, c});
+    }
+  }
+  g.finish();
+  return g;
+}
+
+Glob Glob::debian(std::string_view pattern) {
+  Glob g;
+  for (std::size_t i = 0; i < pattern.size(); ++i) {
+    if (pattern[i] != '*') {
+      g.toks_.push_back({Tok::literal, pattern[i]});
+    } else if (i + 1 < pattern.size() && pattern[i + 1] == '*') {
+      g.toks_.push_back({Tok::star_any});  // buildcheck.py splits on '\*\*?': "***" is "**" then "*"
+      ++i;
+    } else {
+      g.toks_.push_back({Tok::star_component});
+    }
+  }
+  g.finish();
+  return g;
+}
+
+void Glob::finish() {
+  std::size_t first = 0, last = toks_.size();
+  while (first < toks_.size() && toks_[first].t == Tok::literal) prefix_ += toks_[first++].c;
+  literal_ = first == toks_.size();
+  if (literal_) return;
+  while (last > first && toks_[last - 1].t == Tok::literal) --last;
+  for (std::size_t i = last; i < toks_.size(); ++i) suffix_ += toks_[i].c;
+}
+
+bool Glob::match(std::string_view s) const {
+  if (literal_) return s == prefix_;
+  if (s.size() < prefix_.size() + suffix_.size() || s.substr(0, prefix_.size()) != prefix_ ||
+      s.substr(s.size() - suffix_.size()) != suffix_)
+    return false;
   std::vector<char> cur(s.size() + 1, 0), next(s.size() + 1, 0);
   cur[0] = 1;
-  for (const Token& k : toks) {
+  for (const Token& k : toks_) {
     std::fill(next.begin(), next.end(), 0);
     if (k.t == Tok::star_any || k.t == Tok::star_component) {
       for (std::size_t j = 0; j <= s.size(); ++j)
@@ -78,34 +114,9 @@ bool match_tokens(const std::vector<Token>& toks, std::string_view s) {
   return cur[s.size()];
 }
 
-}  // namespace
+bool match_wildcard(std::string_view pattern, std::string_view s) { return Glob::suse(pattern).match(s); }
 
-bool match_wildcard(std::string_view pattern, std::string_view s) {
-  std::vector<Token> toks;
-  for (char c : pattern) {
-    if (c == '*') {
-      if (toks.empty() || toks.back().t != Tok::star_any) toks.push_back({Tok::star_any});
-    } else {
-      toks.push_back({c == '?' ? Tok::one : Tok::literal, c});
-    }
-  }
-  return match_tokens(toks, s);
-}
-
-bool match_debian_pattern(std::string_view pattern, std::string_view s) {
-  std::vector<Token> toks;
-  for (std::size_t i = 0; i < pattern.size(); ++i) {
-    if (pattern[i] != '*') {
-      toks.push_back({Tok::literal, pattern[i]});
-    } else if (i + 1 < pattern.size() && pattern[i + 1] == '*') {
-      toks.push_back({Tok::star_any});  // buildcheck.py splits on '\*\*?': "***" is "**" then "*"
-      ++i;
-    } else {
-      toks.push_back({Tok::star_component});
-    }
-  }
-  return match_tokens(toks, s);
-}
+bool match_debian_pattern(std::string_view pattern, std::string_view s) { return Glob::debian(pattern).match(s); }
 
 std::vector<StablelistEntry> parse_stablelist(std::string_view text, const std::string& path) {
   std::vector<StablelistEntry> out;
@@ -157,6 +168,7 @@ std::vector<SeverityRule> parse_severity_rules(std::string_view text, const std:
     else if (verdict != "FAIL")
       throw Error(r.origin + ": invalid verdict '" + std::string(verdict) + "', must be either PASS or FAIL");
     r.pattern = std::string(pattern);
+    r.glob = Glob::suse(pattern);
     for (std::size_t i = 0; i < w.size(); ++i) r.text += (i ? " " : "") + std::string(w[i]);
     out.push_back(std::move(r));
   });
@@ -180,6 +192,7 @@ std::vector<IgnorePattern> parse_ignore_changes(std::string_view text, const std
     }
     if (word.empty()) throw Error(p.origin + ": an empty pattern in '" + p.text + "'");
     p.pattern = std::string(word);
+    p.glob = Glob::debian(word);
     out.push_back(std::move(p));
   };
   // debian/config/defines (ConfigParser): sections, "key: value" with indented continuation
@@ -251,29 +264,28 @@ void apply_waivers(const Waivers& w, const SymversFile& old_file, const SymversF
 
   std::vector<char> rule_used(w.rules.size(), 0), ignore_used(w.ignores.size(), 0);
   for (SymbolChange& c : diff.changes) {
-    auto either = [&](std::string_view pattern, std::string_view a, std::string_view b, bool debian) {
-      auto m = [&](std::string_view s) { return !s.empty() && (debian ? match_debian_pattern(pattern, s) : match_wildcard(pattern, s)); };
-      return m(a) || m(b);
+    auto either = [](const Glob& g, std::string_view a, std::string_view b) {
+      return (!a.empty() && g.match(a)) || (!b.empty() && b != a && g.match(b));
     };
     const SeverityRule* rule = nullptr;
     for (std::size_t i = 0; i < w.rules.size() && !rule; ++i) {
       const SeverityRule& r = w.rules[i];
       bool hit = false;
       switch (r.kind) {
-        case SeverityRule::Kind::module: hit = either(r.pattern, c.old_module, c.new_module, false); break;
+        case SeverityRule::Kind::module: hit = either(r.glob, c.old_module, c.new_module); break;
         case SeverityRule::Kind::ns: {
           auto o = old_ns.find(c.symbol), n = new_ns.find(c.symbol);
-          hit = either(r.pattern, o == old_ns.end() ? "" : o->second, n == new_ns.end() ? "" : n->second, false);
+          hit = either(r.glob, o == old_ns.end() ? "" : o->second, n == new_ns.end() ? "" : n->second);
           break;
         }
-        case SeverityRule::Kind::symbol: hit = match_wildcard(r.pattern, c.symbol); break;
+        case SeverityRule::Kind::symbol: hit = r.glob.match(c.symbol); break;
       }
       if (hit) rule = &r, rule_used[i] = 1;
     }
     const IgnorePattern* ignore = nullptr;
     for (std::size_t i = 0; i < w.ignores.size(); ++i) {
       const IgnorePattern& p = w.ignores[i];
-      const bool hit = p.module ? either(p.pattern, c.old_module, c.new_module, true) : match_debian_pattern(p.pattern, c.symbol);
+      const bool hit = p.module ? either(p.glob, c.old_module, c.new_module) : p.glob.match(c.symbol);
       if (!hit) continue;
       ignore_used[i] = 1;
       if (!ignore) ignore = &p;

@@ -33,6 +33,30 @@
 
 namespace modforge::abi {
 
+// A pattern of either language, compiled once: most patterns fail on their literal prefix or
+// suffix; the rest go through a table walk linear in pattern x string (no backtracking
+// blow-up on patterns full of stars).
+class Glob {
+public:
+  // SUSE's wildcards: '*' any run of characters, '?' one character ('/' included).
+  static Glob suse(std::string_view pattern);
+  // buildcheck.py's: '*' any run without '/', '**' any run; every other character literal.
+  static Glob debian(std::string_view pattern);
+  bool match(std::string_view s) const;
+
+  enum class Tok : unsigned char { literal, one, star_any, star_component };
+  struct Token {
+    Tok t;
+    char c = 0;
+  };
+
+private:
+  void finish();
+  std::vector<Token> toks_;
+  std::string prefix_, suffix_;  // the literal characters before the first and after the last wildcard
+  bool literal_ = true;          // no wildcard at all: prefix_ is the whole pattern
+};
+
 struct StablelistEntry {
   std::string symbol;
   std::string origin;  // "file:line"
@@ -44,6 +68,7 @@ struct SeverityRule {
   bool pass = false;   // PASS (waive) or FAIL (keep the break)
   std::string origin;  // "file:line"
   std::string text;    // the rule as written (without its comment)
+  Glob glob = Glob::suse("");
 };
 
 struct IgnorePattern {
@@ -51,6 +76,7 @@ struct IgnorePattern {
   std::string pattern;  // without the prefix
   std::string origin;
   std::string text;     // as written
+  Glob glob = Glob::debian("");
 };
 
 // Each throws Error("<path>:<line>: <cause>") for a line that is not of its format.
@@ -58,9 +84,8 @@ std::vector<StablelistEntry> parse_stablelist(std::string_view text, const std::
 std::vector<SeverityRule> parse_severity_rules(std::string_view text, const std::string& path);
 std::vector<IgnorePattern> parse_ignore_changes(std::string_view text, const std::string& path);
 
-// SUSE's wildcards: '*' any run of characters, '?' one character ('/' included).
+// Glob::suse(pattern).match(s), Glob::debian(pattern).match(s).
 bool match_wildcard(std::string_view pattern, std::string_view s);
-// buildcheck.py's: '*' any run without '/', '**' any run; every other character literal.
 bool match_debian_pattern(std::string_view pattern, std::string_view s);
 
 struct Waivers {

@@ -6,6 +6,7 @@
 
 #include <boost/program_options.hpp>
 
+#include "abi/abi_command.h"
 #include "abi/check_target.h"
 #include "abi/load_check.h"
 #include "abi/report.h"
@@ -113,11 +114,13 @@ int run_load(const std::vector<std::string>& args, std::ostream& out) {
 int check_main(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
   if (args.empty() || args[0] == "--help" || args[0] == "-h") {
     (args.empty() ? err : out) << "Usage: modforge check load MODULE... --kernel TARGET... [options]\n"
-                                  "Run 'modforge check load --help' for the options.\n";
+                                  "       modforge check abi OLD NEW [options]\n"
+                                  "Run 'modforge check load --help' or 'modforge check abi --help' for the options.\n";
     return args.empty() ? 2 : 0;
   }
   try {
-    if (args[0] != "load") throw po::error("unknown check '" + args[0] + "' (there is: load)");
+    if (args[0] == "abi") return run_abi(std::vector<std::string>(args.begin() + 1, args.end()), out);
+    if (args[0] != "load") throw po::error("unknown check '" + args[0] + "' (there are: load, abi)");
     return run_load(std::vector<std::string>(args.begin() + 1, args.end()), out);
   } catch (const po::error& e) {
     err << "modforge check: " << e.what() << "\n";

@@ -32,6 +32,12 @@ private:
   std::string path_;
 };
 
+// A Debian package unpacked into `dir` (dpkg-deb -x); also `check abi`'s headers packages.
+// `members`: only the files matching these tar wildcards ("./usr/src/*/Module.symvers";
+// '*' stays within one directory), when not empty.
+// Throws Error("<deb>: cannot unpack the package (dpkg-deb: ...)").
+void extract_deb(const std::string& deb, const TempDir& dir, const std::vector<std::string>& members = {});
+
 struct TargetModule {
   std::string path;  // the file ("" when only Module.symvers names it)
   std::vector<std::string> symvers_exports;  // from Module.symvers, when no file

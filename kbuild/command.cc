@@ -46,6 +46,8 @@ constexpr const char* kUsage =
     "  dkms      dkms build SRC: a DKMS package for several kernels at once, with a load check\n"
     "  check     check load MODULE... --kernel TARGET...: will the modules load into those kernels,\n"
     "            and every reason why not (text, json, junit, markdown; exit 0/1/2)\n"
+    "            check abi OLD NEW: what changed between two kernels' exports and whether it breaks\n"
+    "            (Module.symvers, headers trees or .deb; waivers; exit 0/1/2)\n"
     "  symtypes  symtypes --consolidate DIR -o FILE: .symtypes files as one consolidated file\n"
     "\n"
     "  --makefile  print the path of the Makefile fragment for a module's own Makefile:\n"

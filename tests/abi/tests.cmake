@@ -23,3 +23,19 @@ foreach(v 6.12 6.1)
     COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/abi/symtypes_history.sh $<TARGET_FILE:symtypes_explain_driver> ${PROJECT_SOURCE_DIR} ${v})
   set_tests_properties(abi_symtypes_history_${v} PROPERTIES LABELS abi TIMEOUT 900)
 endforeach()
+# `modforge check abi` on Debian's real pairs (6.12.117 -> 6.12.118, 6.1.0-54 -> 6.1.0-55): its
+# counts against awk's over the two Module.symvers, trees and .deb packages alike, exit codes.
+add_test(NAME abi_check_abi_real
+  COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/abi_check_abi_real.sh $<TARGET_FILE:modforge> ${PROJECT_SOURCE_DIR})
+set_tests_properties(abi_check_abi_real PROPERTIES LABELS abi TIMEOUT 300)
+# check abi's break policy and every waiver format on a crafted Module.symvers pair.
+add_test(NAME abi_check_abi_waivers COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/abi/check_abi_waivers.sh $<TARGET_FILE:modforge>)
+set_tests_properties(abi_check_abi_waivers PROPERTIES LABELS abi TIMEOUT 120)
+# check abi's parsers (waiver formats, wildcards, the Module.symvers comparison): GoogleTest.
+add_executable(modforge_abi_tests ${CMAKE_CURRENT_SOURCE_DIR}/abi/test_abi_waivers.cc ${CMAKE_CURRENT_SOURCE_DIR}/abi/test_abi_reports.cc)
+target_compile_options(modforge_abi_tests PRIVATE -Wno-missing-field-initializers)  # designated initializers name what they set
+target_link_libraries(modforge_abi_tests PRIVATE modforge_abi GTest::gtest GTest::gtest_main)
+gtest_discover_tests(modforge_abi_tests DISCOVERY_TIMEOUT 60 TEST_PREFIX "abi." PROPERTIES LABELS abi)
+# check abi's waiver parsers under libFuzzer, 30 s on the seeds (fuzz/run.sh; the fuzz build is shared).
+add_test(NAME fuzz_abi_waivers_smoke COMMAND bash ${PROJECT_SOURCE_DIR}/fuzz/run.sh 30 abi_waivers)
+set_tests_properties(fuzz_abi_waivers_smoke PROPERTIES LABELS abi TIMEOUT 900 RESOURCE_LOCK fuzz_build)

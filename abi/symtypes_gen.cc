@@ -1,0 +1,465 @@
+#include "abi/symtypes_gen.h"
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <map>
+#include <mutex>
+#include <regex>
+#include <string_view>
+#include <thread>
+#include <unistd.h>
+
+#include "abi/symtypes_eval_mk.h"
+#include "core/atomic_file.h"
+#include "core/error.h"
+#include "core/fd_io.h"
+#include "core/spawn.h"
+#include "genksyms/engine.h"
+
+extern char** environ;
+
+namespace modforge::abi {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double seconds_since(Clock::time_point t) {
+  return std::chrono::duration<double>(Clock::now() - t).count();
+}
+
+std::string read_or_throw(const std::string& path) {
+  std::string text;
+  if (!read_whole_file(path, text)) throw Error(errno_message(path, errno));
+  return text;
+}
+
+// "NAME = value" of a Makefile's first lines (VERSION, PATCHLEVEL).
+std::string makefile_value(const std::string& text, std::string_view name) {
+  size_t pos = 0;
+  while (pos < text.size()) {
+    size_t nl = text.find('\n', pos);
+    if (nl == std::string::npos) nl = text.size();
+    std::string_view line(text.data() + pos, nl - pos);
+    if (line.substr(0, name.size()) == name) {
+      auto rest = line.substr(name.size());
+      size_t eq = rest.find('=');
+      if (eq != std::string_view::npos && rest.substr(0, eq).find_first_not_of(" \t") == std::string_view::npos) {
+        auto v = rest.substr(eq + 1);
+        size_t b = v.find_first_not_of(" \t"), e = v.find_last_not_of(" \t\r");
+        return b == std::string_view::npos ? "" : std::string(v.substr(b, e - b + 1));
+      }
+    }
+    pos = nl + 1;
+  }
+  return {};
+}
+
+Kernel kernel_of_source(const std::string& source) {
+  std::string mk = read_or_throw(source + "/Makefile");
+  std::string v = makefile_value(mk, "VERSION") + "." + makefile_value(mk, "PATCHLEVEL");
+  auto k = parse_kernel(v);
+  if (!k) throw Error(source + "/Makefile: kernel " + v + " is neither 6.1 nor 6.12");
+  return *k;
+}
+
+// The compiler the tree was configured with: CONFIG_CC_VERSION_TEXT's first word.
+std::string cc_of_config(const std::string& config_path) {
+  std::string text = read_or_throw(config_path);
+  const std::string key = "CONFIG_CC_VERSION_TEXT=\"";
+  size_t p = text.find(key);
+  if (p == std::string::npos) throw Error(config_path + ": no CONFIG_CC_VERSION_TEXT");
+  p += key.size();
+  size_t e = text.find_first_of(" \"", p);
+  return text.substr(p, e - p);
+}
+
+void copy_tree(const fs::path& from, const fs::path& to) {
+  std::error_code ec;
+  fs::create_directories(to.parent_path(), ec);
+  fs::copy(from, to, fs::copy_options::recursive | fs::copy_options::overwrite_existing, ec);
+  if (ec) throw Error(from.string() + " -> " + to.string() + ": " + ec.message());
+}
+
+void touch_file(const fs::path& p) {
+  std::error_code ec;
+  fs::create_directories(p.parent_path(), ec);
+  write_file_atomic(p.string(), "");
+}
+
+// The scratch objtree: what a build's objtree holds before the first object is compiled
+// (.config and the files syncconfig and prepare write), taken from the headers tree.  The
+// configuration's timestamps are ordered so that make sees nothing to re-sync.  Host tools
+// that generate sources are named by empty files: make -n then "makes" what they generate.
+void prepare_objtree(const std::string& headers, const fs::path& obj) {
+  std::error_code ec;
+  fs::create_directories(obj / "include/config", ec);
+  if (ec) throw Error(obj.string() + ": " + ec.message());
+  fs::copy_file(headers + "/.config", obj / ".config", fs::copy_options::overwrite_existing, ec);
+  if (ec) throw Error(headers + "/.config: " + ec.message());
+  fs::last_write_time(obj / ".config", fs::file_time_type::clock::now() - std::chrono::hours(24 * 365), ec);
+  for (const char* f : {"auto.conf", "kernel.release"}) {
+    fs::copy_file(headers + "/include/config/" + f, obj / "include/config" / f, fs::copy_options::overwrite_existing, ec);
+    if (ec) throw Error(headers + "/include/config/" + f + ": " + ec.message());
+  }
+  touch_file(obj / "include/config/auto.conf.cmd");
+  copy_tree(headers + "/include/generated", obj / "include/generated");
+  for (auto& arch : fs::directory_iterator(headers + "/arch")) {
+    fs::path gen = arch.path() / "include/generated";
+    if (fs::is_directory(gen)) copy_tree(gen, obj / "arch" / arch.path().filename() / "include/generated");
+  }
+  for (const char* tool : {"scripts/asn1_compiler", "scripts/selinux/genheaders/genheaders", "scripts/ipe/polgen/polgen"})
+    touch_file(obj / tool);
+}
+
+// The caller's environment without make's own recursion variables.
+std::vector<std::string> caller_env() {
+  std::vector<std::string> env;
+  for (char** e = environ; *e; ++e) {
+    std::string_view s(*e);
+    if (s.starts_with("MAKEFLAGS=") || s.starts_with("MAKELEVEL=") || s.starts_with("MFLAGS=") ||
+        s.starts_with("MAKEFILES=") || s.starts_with("MODFORGE_SG_"))
+      continue;
+    env.emplace_back(s);
+  }
+  return env;
+}
+
+std::vector<std::string> split_nul(const std::string& text) {
+  std::vector<std::string> out;
+  size_t pos = 0;
+  while (pos < text.size()) {
+    size_t z = text.find('\0', pos);
+    if (z == std::string::npos) z = text.size();
+    out.push_back(text.substr(pos, z - pos));
+    pos = z + 1;
+  }
+  return out;
+}
+
+struct Record {
+  std::string rule, target, source, cpp, c_flags, a_flags;
+};
+
+std::vector<std::string_view> split_tabs(std::string_view line) {
+  std::vector<std::string_view> f;
+  size_t pos = 0;
+  for (;;) {
+    size_t t = line.find('\t', pos);
+    f.push_back(line.substr(pos, t == std::string_view::npos ? std::string_view::npos : t - pos));
+    if (t == std::string_view::npos) break;
+    pos = t + 1;
+  }
+  return f;
+}
+
+// What make listed, one record per object (a directory evaluated twice, as prepare and as
+// the build, gives the same object twice).
+std::vector<Record> read_records(const fs::path& dir) {
+  std::map<std::string, Record> by_target;
+  for (auto& f : fs::directory_iterator(dir)) {
+    std::string text = read_or_throw(f.path().string());
+    size_t pos = 0;
+    while (pos < text.size()) {
+      size_t nl = text.find('\n', pos);
+      if (nl == std::string::npos) nl = text.size();
+      auto fields = split_tabs(std::string_view(text).substr(pos, nl - pos));
+      pos = nl + 1;
+      if (fields.size() != 6) continue;
+      Record r{std::string(fields[0]), std::string(fields[1]), std::string(fields[2]),
+               std::string(fields[3]), std::string(fields[4]), std::string(fields[5])};
+      by_target[r.target] = std::move(r);
+    }
+  }
+  std::vector<Record> out;
+  for (auto& [t, r] : by_target) out.push_back(std::move(r));
+  return out;
+}
+
+// The module an object is part of: KBUILD_MODFILE when it is built for a module (-DMODULE).
+std::string module_of(const std::string& c_flags) {
+  if (c_flags.find(" -DMODULE ") == std::string::npos && !c_flags.ends_with(" -DMODULE")) return "vmlinux";
+  const std::string key = "-DKBUILD_MODFILE='\"";
+  size_t p = c_flags.find(key);
+  if (p == std::string::npos) return "vmlinux";
+  p += key.size();
+  return c_flags.substr(p, c_flags.find('"', p) - p);
+}
+
+// The EXPORT_SYMBOL(x); lines cmd_gensymtypes_S feeds the preprocessor, from the assembler
+// source preprocessed with a_flags.  6.12 takes them from `nm` of the object (the local
+// __export_symbol_<x> labels, in nm's sorted order); 6.1 greps ___EXPORT_SYMBOL lines.
+std::string asm_exports(Kernel kernel, const std::string& preprocessed) {
+  std::string out;
+  if (kernel == Kernel::v6_12) {
+    static const std::regex label(R"(__export_symbol_([A-Za-z0-9_.$]+):)");
+    std::vector<std::string> names;
+    for (std::sregex_iterator it(preprocessed.begin(), preprocessed.end(), label), end; it != end; ++it)
+      names.push_back((*it)[1]);
+    std::sort(names.begin(), names.end());
+    names.erase(std::unique(names.begin(), names.end()), names.end());
+    for (auto& n : names) out += "EXPORT_SYMBOL(" + n + ");\n";
+    return out;
+  }
+  static const std::regex word(R"(\b___EXPORT_SYMBOL\b)");
+  static const std::regex subst(R"(.*___EXPORT_SYMBOL[[:space:]]*([a-zA-Z0-9_]*)[[:space:]]*,.*)");
+  size_t pos = 0;
+  while (pos < preprocessed.size()) {
+    size_t nl = preprocessed.find('\n', pos);
+    if (nl == std::string::npos) nl = preprocessed.size();
+    std::string line = preprocessed.substr(pos, nl - pos);
+    pos = nl + 1;
+    if (!std::regex_search(line, word)) continue;
+    std::smatch m;
+    if (std::regex_match(line, m, subst)) out += "EXPORT_SYMBOL(" + m[1].str() + ");\n";
+    else out += line + "\n";
+  }
+  return out;
+}
+
+// Cheap pre-filter: an object can only export when its source names an export macro (the
+// check kbuild makes on the compiled object is not available without compiling).
+bool may_export(const std::string& source_path) {
+  std::string text;
+  if (!read_whole_file(source_path, text)) return true;  // let the preprocessor report it
+  return text.find("EXPORT_") != std::string::npos;
+}
+
+class Generator {
+public:
+  Generator(const SymtypesGenOptions& o, Kernel k, fs::path objtree, std::vector<std::string> env)
+      : opt_(o), kernel_(k), objtree_(std::move(objtree)), env_(std::move(env)) {}
+
+  void run(const std::vector<Record>& records, SymtypesGenResult& result) {
+    std::vector<const Record*> todo;
+    for (auto& r : records)
+      if (may_export(resolve(r.source))) todo.push_back(&r);
+    result.candidates = todo.size();
+    // The biggest sources first: the slowest objects do not end the run alone.
+    std::vector<std::pair<std::uintmax_t, const Record*>> sized;
+    for (auto* r : todo) {
+      std::error_code ec;
+      sized.emplace_back(fs::file_size(resolve(r->source), ec), r);
+    }
+    std::stable_sort(sized.begin(), sized.end(), [](auto& a, auto& b) { return a.first > b.first; });
+    std::atomic<size_t> next{0};
+    unsigned n = std::max(1u, opt_.jobs);
+    std::vector<std::thread> workers;
+    for (unsigned i = 0; i < n; ++i)
+      workers.emplace_back([&] {
+        for (size_t j; (j = next.fetch_add(1)) < sized.size();) one(*sized[j].second);
+      });
+    for (auto& w : workers) w.join();
+    result.crcs = std::move(crcs_);
+    result.failures = std::move(failures_);
+    result.exporting = exporting_;
+  }
+
+private:
+  std::string resolve(const std::string& p) const {
+    if (!p.empty() && p[0] == '/') return p;
+    fs::path o = objtree_ / p;
+    if (fs::exists(o)) return o.string();
+    return opt_.source + "/" + p;
+  }
+
+  void fail(const Record& r, std::string what) {
+    std::lock_guard lock(mu_);
+    failures_.push_back(r.target + ": " + what);
+  }
+
+  bool shell(const Record& r, const std::string& command, std::string& out) {
+    auto res = run_program({"/bin/sh", "-c", command}, objtree_.string(), &env_, true, true);
+    if (res.status != 0) {
+      fail(r, "preprocessor exit " + std::to_string(res.status) + ": " + res.err.substr(0, 2000));
+      return false;
+    }
+    out = std::move(res.out);
+    return true;
+  }
+
+  void one(const Record& r) {
+    std::string pre;
+    if (r.rule == "cc_o_c") {
+      if (!shell(r, r.cpp + " -D__GENKSYMS__ " + r.c_flags + " " + r.source, pre)) return;
+    } else {
+      std::string asm_pre;
+      if (!shell(r, r.cpp + " " + r.a_flags + " " + r.source, asm_pre)) return;
+      std::string exports = asm_exports(kernel_, asm_pre);
+      if (exports.empty()) return;
+      // The list goes in as a file rather than standard input: only the preprocessor's
+      // line markers name it, and genksyms' output does not carry them.
+      fs::path tmp = objtree_ / ".sg-asm" / (r.target + ".c");
+      std::error_code ec;
+      fs::create_directories(tmp.parent_path(), ec);
+      write_file_atomic(tmp.string(), "#include <linux/kernel.h>\n#include <asm/asm-prototypes.h>\n" + exports);
+      if (!shell(r, r.cpp + " -D__GENKSYMS__ " + r.c_flags + " -xc " + tmp.string(), pre)) return;
+    }
+    std::string out, err;
+    genksyms::Engine engine(genksyms::Settings{}, out, err);
+    try {
+      engine.parse(pre);
+    } catch (const Error& e) {
+      fail(r, std::string("genksyms: ") + e.what());
+      return;
+    }
+    if (engine.errors()) fail(r, "genksyms: " + err.substr(0, 2000));
+    if (out.empty()) return;
+    std::vector<GeneratedCrc> found;
+    std::string module = module_of(r.c_flags);
+    size_t pos = 0;
+    while (pos < out.size()) {
+      size_t nl = out.find('\n', pos);
+      if (nl == std::string::npos) nl = out.size();
+      std::string_view line(out.data() + pos, nl - pos);
+      pos = nl + 1;
+      // "#SYMVER <name> 0x<crc>"
+      if (!line.starts_with("#SYMVER ")) continue;
+      line.remove_prefix(8);
+      size_t sp = line.find(' ');
+      if (sp == std::string_view::npos) continue;
+      GeneratedCrc c;
+      c.symbol = std::string(line.substr(0, sp));
+      c.crc = static_cast<std::uint32_t>(std::stoul(std::string(line.substr(sp + 1)), nullptr, 16));
+      c.module = module;
+      c.object = r.target;
+      found.push_back(std::move(c));
+    }
+    if (found.empty()) return;
+    std::string stem = r.target.ends_with(".o") ? r.target.substr(0, r.target.size() - 2) : r.target;
+    fs::path types = fs::path(opt_.out_dir) / (stem + ".symtypes");
+    std::error_code ec;
+    fs::create_directories(types.parent_path(), ec);
+    write_file_atomic(types.string(), engine.types());
+    std::lock_guard lock(mu_);
+    ++exporting_;
+    for (auto& c : found) crcs_.push_back(std::move(c));
+  }
+
+  const SymtypesGenOptions& opt_;
+  Kernel kernel_;
+  fs::path objtree_;
+  std::vector<std::string> env_;
+  std::mutex mu_;
+  std::vector<GeneratedCrc> crcs_;
+  std::vector<std::string> failures_;
+  std::size_t exporting_ = 0;
+};
+
+// make's complaints, without its "Error N" echo lines.
+std::vector<std::string> make_complaints(const std::string& err) {
+  std::vector<std::string> out;
+  size_t pos = 0;
+  while (pos < err.size()) {
+    size_t nl = err.find('\n', pos);
+    if (nl == std::string::npos) nl = err.size();
+    std::string line = err.substr(pos, nl - pos);
+    pos = nl + 1;
+    if (line.empty() || (line.find("] Error ") != std::string::npos && line.rfind("make", 0) == 0)) continue;
+    out.push_back(line);
+  }
+  return out;
+}
+
+}  // namespace
+
+SymtypesGenResult generate_symtypes(const SymtypesGenOptions& options) {
+  SymtypesGenOptions opt = options;
+  if (opt.source.empty() || opt.headers.empty() || opt.out_dir.empty())
+    throw Error("generate_symtypes: the source, the headers tree and the output directory are needed");
+  opt.source = fs::absolute(opt.source).lexically_normal().string();
+  if (opt.source.ends_with("/")) opt.source.pop_back();
+  if (opt.jobs == 0) opt.jobs = std::max(1u, std::thread::hardware_concurrency());
+  const Kernel kernel = opt.kernel ? *opt.kernel : kernel_of_source(opt.source);
+  if (opt.cc.empty()) opt.cc = cc_of_config(opt.headers + "/.config");
+  fs::path objtree = fs::absolute(opt.work_dir.empty() ? fs::path(opt.out_dir) / ".objtree" : fs::path(opt.work_dir));
+  std::error_code ec;
+  fs::remove_all(objtree, ec);
+  prepare_objtree(opt.headers, objtree);
+  fs::create_directories(opt.out_dir, ec);
+  if (ec) throw Error(opt.out_dir + ": " + ec.message());
+
+  SymtypesGenResult result;
+  const auto t0 = Clock::now();
+  const std::string mk = (objtree / ".sg-eval.mk").string();
+  write_file_atomic(mk, kSymtypesEvalMk);
+  const fs::path recdir = objtree / ".sg-records";
+  fs::create_directories(recdir, ec);
+
+  // The top-level Makefile once, to a target that enters Makefile.build early: it checks
+  // the compiler, computes every flag and exports them, and the environment is saved there.
+  const std::string env_file = (objtree / ".sg-env").string();
+  std::vector<std::string> env = caller_env();
+  env.push_back("MAKEFILES=" + mk);
+  env.push_back("MODFORGE_SG_ENV=" + env_file);
+  env.push_back("MODFORGE_SG_OUT=" + recdir.string());
+  auto top = run_program({"make", "-n", "-k", "-C", opt.source, "O=" + objtree.string(), "CC=" + opt.cc, "scripts_basic"},
+                         "", &env, true, true);
+  std::string env_text;
+  if (!read_whole_file(env_file, env_text))
+    throw Error(top.err + "make -C " + opt.source + " O=" + objtree.string() + " did not reach Makefile.build (exit " +
+                std::to_string(top.status) + ")");
+
+  // Then Makefile.build on the directories the top level descends into, under make -n -k:
+  // every object of vmlinux and of the modules gets its rule expanded, which records it.
+  std::vector<std::string> kenv;
+  std::string dirs, vars;
+  for (auto& e : split_nul(env_text)) {
+    if (e.starts_with("MODFORGE_SG_DIRS=")) dirs = e.substr(17);
+    if (e.starts_with("MAKEFLAGS=")) {
+      size_t dd = e.find(" -- ");
+      if (dd != std::string::npos) vars = e.substr(dd + 4);
+    }
+    if (e.starts_with("MAKEFLAGS=") || e.starts_with("MFLAGS=") || e.starts_with("MAKELEVEL=") ||
+        e.starts_with("MAKEFILES=") || e.starts_with("MODFORGE_") || e.starts_with("KBUILD_MODULES=") ||
+        e.starts_with("KBUILD_BUILTIN="))
+      continue;
+    kenv.push_back(e);
+  }
+  if (dirs.empty()) throw Error("make -C " + opt.source + ": the directories to descend into were not recorded");
+  std::vector<std::string> run_env = kenv;  // what the preprocessor commands run in
+  run_env.push_back("KBUILD_MODULES=1");
+  run_env.push_back("KBUILD_BUILTIN=1");
+  kenv = run_env;
+  kenv.push_back("MAKEFLAGS=rR --no-print-directory" + (vars.empty() ? "" : " -- " + vars));
+  kenv.push_back("MAKEFILES=" + mk);
+  kenv.push_back("MODFORGE_SG_OUT=" + recdir.string());
+  // A makefile of our own runs one Makefile.build per top directory, sharing make's jobs.
+  const std::string descend = (objtree / ".sg-descend.mk").string();
+  write_file_atomic(descend,
+                    "SG_DIRS := " + dirs + "\n.PHONY: all $(SG_DIRS)\nall: $(SG_DIRS)\n$(SG_DIRS):\n\t$(MAKE) -f " +
+                        opt.source + "/scripts/Makefile.build obj=$@ need-builtin=1 need-modorder=1\n");
+  auto desc = run_program({"make", "-n", "-k", "-j" + std::to_string(opt.jobs), "-f", descend}, objtree.string(), &kenv,
+                          true, true);
+  result.make_errors = make_complaints(desc.err);
+  std::vector<Record> records = read_records(recdir);
+  result.objects = records.size();
+  if (records.empty()) throw Error(desc.err + "make listed no objects under " + opt.source);
+  result.make_seconds = seconds_since(t0);
+
+  const auto t1 = Clock::now();
+  Generator gen(opt, kernel, objtree, run_env);
+  gen.run(records, result);
+  std::sort(result.crcs.begin(), result.crcs.end(),
+            [](const GeneratedCrc& a, const GeneratedCrc& b) { return a.symbol < b.symbol; });
+  std::sort(result.failures.begin(), result.failures.end());
+  result.gen_seconds = seconds_since(t1);
+
+  if (!opt.symvers.empty()) {
+    std::string text;
+    char buf[16];
+    for (auto& c : result.crcs) {
+      snprintf(buf, sizeof buf, "0x%08x", c.crc);
+      text += std::string(buf) + "\t" + c.symbol + "\t" + c.module + "\t" + c.object + "\n";
+    }
+    write_file_atomic(opt.symvers, text);
+  }
+  return result;
+}
+
+}  // namespace modforge::abi

@@ -8,6 +8,7 @@
 #include <map>
 #include <mutex>
 #include <regex>
+#include <set>
 #include <string_view>
 #include <thread>
 #include <unistd.h>
@@ -224,10 +225,28 @@ std::string asm_exports(Kernel kernel, const std::string& preprocessed) {
 
 // Cheap pre-filter: an object can only export when its source names an export macro (the
 // check kbuild makes on the compiled object is not available without compiling).
+// A source that includes another .c file (kernel/sched/build_utility.c) is taken too.
 bool may_export(const std::string& source_path) {
   std::string text;
-  if (!read_whole_file(source_path, text)) return true;  // let the preprocessor report it
-  return text.find("EXPORT_") != std::string::npos;
+  if (!read_whole_file(source_path, text)) return true;  // generated: the preprocessor tells
+  if (text.find("EXPORT_") != std::string::npos) return true;
+  // #include "x.c" (std::regex over every source would cost seconds)
+  for (size_t p = text.find(".c\""); p != std::string::npos; p = text.find(".c\"", p + 1)) {
+    size_t bol = text.rfind('\n', p);
+    std::string_view line(text.data() + (bol == std::string::npos ? 0 : bol + 1), p - (bol == std::string::npos ? 0 : bol + 1));
+    size_t hash = line.find_first_not_of(" \t");
+    if (hash != std::string_view::npos && line[hash] == '#' && line.find("include") != std::string_view::npos) return true;
+  }
+  return false;
+}
+
+// The files a failed preprocessor run did not find ("fatal error: X: No such file or
+// directory"), as it names them.
+std::vector<std::string> missing_files(const std::string& err) {
+  static const std::regex missing(R"(fatal error: ([^:\n]+): No such file or directory)");
+  std::vector<std::string> out;
+  for (std::sregex_iterator it(err.begin(), err.end(), missing), end; it != end; ++it) out.push_back((*it)[1]);
+  return out;
 }
 
 class Generator {
@@ -235,11 +254,14 @@ public:
   Generator(const SymtypesGenOptions& o, Kernel k, fs::path objtree, std::vector<std::string> env)
       : opt_(o), kernel_(k), objtree_(std::move(objtree)), env_(std::move(env)) {}
 
-  void run(const std::vector<Record>& records, SymtypesGenResult& result) {
+  // One pass over `records`; the ones that failed for want of a generated file are
+  // returned with what they missed instead of being failures.
+  std::vector<std::pair<const Record*, std::vector<std::string>>> run(const std::vector<const Record*>& records,
+                                                                       SymtypesGenResult& result, bool count) {
     std::vector<const Record*> todo;
-    for (auto& r : records)
-      if (may_export(resolve(r.source))) todo.push_back(&r);
-    result.candidates = todo.size();
+    for (auto* r : records)
+      if (may_export(resolve(r->source))) todo.push_back(r);
+    if (count) result.candidates += todo.size();
     // The biggest sources first: the slowest objects do not end the run alone.
     std::vector<std::pair<std::uintmax_t, const Record*>> sized;
     for (auto* r : todo) {
@@ -255,9 +277,13 @@ public:
         for (size_t j; (j = next.fetch_add(1)) < sized.size();) one(*sized[j].second);
       });
     for (auto& w : workers) w.join();
-    result.crcs = std::move(crcs_);
-    result.failures = std::move(failures_);
-    result.exporting = exporting_;
+    for (auto& c : crcs_) result.crcs.push_back(std::move(c));
+    for (auto& f : failures_) result.failures.push_back(std::move(f));
+    result.exporting += exporting_;
+    crcs_.clear();
+    failures_.clear();
+    exporting_ = 0;
+    return std::move(missing_);
   }
 
 private:
@@ -276,6 +302,11 @@ private:
   bool shell(const Record& r, const std::string& command, std::string& out) {
     auto res = run_program({"/bin/sh", "-c", command}, objtree_.string(), &env_, true, true);
     if (res.status != 0) {
+      if (auto m = missing_files(res.err); !m.empty()) {
+        std::lock_guard lock(mu_);
+        missing_.emplace_back(&r, std::move(m));
+        return false;
+      }
       fail(r, "preprocessor exit " + std::to_string(res.status) + ": " + res.err.substr(0, 2000));
       return false;
     }
@@ -348,6 +379,7 @@ private:
   std::mutex mu_;
   std::vector<GeneratedCrc> crcs_;
   std::vector<std::string> failures_;
+  std::vector<std::pair<const Record*, std::vector<std::string>>> missing_;
   std::size_t exporting_ = 0;
 };
 
@@ -364,6 +396,58 @@ std::vector<std::string> make_complaints(const std::string& err) {
     out.push_back(line);
   }
   return out;
+}
+
+using Missing = std::vector<std::pair<const Record*, std::vector<std::string>>>;
+
+void note_make_errors(const ShellResult& r, SymtypesGenResult& result) {
+  for (auto& e : make_complaints(r.err))
+    if (e.find("***") != std::string::npos) result.make_errors.push_back(e);
+}
+
+// fixdep (every real kbuild rule runs it) and asn1_compiler (named by a pattern rule of
+// Makefile.build, so no directory's Makefile builds it): built for real in the objtree.
+void build_host_tools(const SymtypesGenOptions& opt, const fs::path& objtree, const std::vector<std::string>& genv,
+                      SymtypesGenResult& result) {
+  std::error_code ec;
+  fs::remove(objtree / "scripts/asn1_compiler", ec);
+  std::vector<std::string> env = caller_env();
+  note_make_errors(run_program({"make", "-s", "-C", opt.source, "O=" + objtree.string(), "CC=" + opt.cc, "scripts_basic"},
+                               "", &env, true, true),
+                   result);
+  note_make_errors(run_program({"make", "-s", "-f", opt.source + "/scripts/Makefile.build", "obj=scripts",
+                                "scripts/asn1_compiler"},
+                               objtree.string(), &genv, true, true),
+                   result);
+}
+
+// Each missing file is made by the Makefile of the directory of the object that wanted it:
+// "<dir>/x.h" when the name is relative to that directory (#include "x.asn1.h"), the name
+// itself when it is a path in the objtree already (the object's generated source).
+void generate_files(const SymtypesGenOptions& opt, const fs::path& objtree, const std::vector<std::string>& genv,
+                    const Missing& missing, SymtypesGenResult& result) {
+  std::map<std::string, std::set<std::string>> by_dir;
+  for (auto& [r, names] : missing) {
+    std::string dir = fs::path(r->target).parent_path().string();
+    for (auto& n : names) {
+      if (n.empty() || n[0] == '/') continue;
+      by_dir[dir].insert(n.starts_with(dir + "/") ? n : dir + "/" + n);
+    }
+  }
+  std::string mk = "all:\n";
+  int i = 0;
+  for (auto& [dir, targets] : by_dir) {
+    std::string name = "sg-gen-" + std::to_string(i++);
+    mk += "all: " + name + "\n.PHONY: " + name + "\n" + name + ":\n\t$(MAKE) -f " + opt.source +
+          "/scripts/Makefile.build obj=" + dir;
+    for (auto& t : targets) mk += " " + t;
+    mk += "\n";
+  }
+  const std::string path = (objtree / ".sg-generate.mk").string();
+  write_file_atomic(path, mk);
+  note_make_errors(run_program({"make", "-s", "-k", "-j" + std::to_string(opt.jobs), "-f", path}, objtree.string(),
+                               &genv, true, true),
+                   result);
 }
 
 }  // namespace
@@ -444,7 +528,41 @@ SymtypesGenResult generate_symtypes(const SymtypesGenOptions& options) {
 
   const auto t1 = Clock::now();
   Generator gen(opt, kernel, objtree, run_env);
-  gen.run(records, result);
+  std::vector<std::string> genv;  // real (not -n) Makefile.build runs: kbuild's environment
+  for (auto& e : kenv)
+    if (!e.starts_with("MAKEFILES=") && !e.starts_with("MODFORGE_SG_")) genv.push_back(e);
+  std::vector<const Record*> pass;
+  for (auto& r : records) {
+    bool wanted = opt.only.empty();
+    for (auto& prefix : opt.only) wanted = wanted || r.target.starts_with(prefix);
+    if (wanted) pass.push_back(&r);
+  }
+  std::map<const Record*, std::vector<std::string>> last_missing;
+  for (int round = 0;; ++round) {
+    auto missing = gen.run(pass, result, round == 0);
+    if (missing.empty()) break;
+    // Objects that include files the build generates (ASN.1 decoders, tables made by host
+    // programs, shipped copies): kbuild's own rules make them, for real, then those
+    // objects run again.  A round that generates nothing new ends it.
+    bool progress = false;
+    for (auto& [r, m] : missing)
+      if (last_missing[r] != m) progress = true;
+    if (!progress || round == 4) {
+      for (auto& [r, m] : missing) {
+        std::string names;
+        for (auto& n : m) names += " " + n;
+        result.failures.push_back(r->target + ": generated file not made:" + names);
+      }
+      break;
+    }
+    if (round == 0) build_host_tools(opt, objtree, genv, result);
+    generate_files(opt, objtree, genv, missing, result);
+    pass.clear();
+    for (auto& [r, m] : missing) {
+      pass.push_back(r);
+      last_missing[r] = m;
+    }
+  }
   std::sort(result.crcs.begin(), result.crcs.end(),
             [](const GeneratedCrc& a, const GeneratedCrc& b) { return a.symbol < b.symbol; });
   std::sort(result.failures.begin(), result.failures.end());

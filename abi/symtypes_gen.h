@@ -22,6 +22,7 @@ struct SymtypesGenOptions {
   std::string cc;       // the compiler; empty: the first word of CONFIG_CC_VERSION_TEXT
   unsigned jobs = 0;    // workers (and make -j); 0: the number of CPUs
   std::optional<Kernel> kernel;  // empty: from the source's VERSION / PATCHLEVEL
+  std::vector<std::string> only;  // objects under these objtree paths only ("lib/", "crypto/rsa"); empty: all
 };
 
 struct GeneratedCrc {

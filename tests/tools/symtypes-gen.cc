@@ -23,7 +23,8 @@ int main(int argc, char** argv) {
       "out", po::value(&o.out_dir)->required(), "where the .symtypes go")(
       "symvers", po::value(&o.symvers), "the CRC list to write")("work", po::value(&o.work_dir), "scratch objtree")(
       "cc", po::value(&o.cc), "compiler (default: CONFIG_CC_VERSION_TEXT's)")(
-      "jobs,j", po::value(&o.jobs), "parallel workers (default: CPUs)");
+      "jobs,j", po::value(&o.jobs), "parallel workers (default: CPUs)")(
+      "only", po::value(&o.only), "objects under this path only (repeatable)");
   po::variables_map vm;
   try {
     po::store(po::parse_command_line(argc, argv, opts), vm);

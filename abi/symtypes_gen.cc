@@ -492,12 +492,23 @@ SymtypesGenResult generate_symtypes(const SymtypesGenOptions& options) {
   // Then Makefile.build on the directories the top level descends into, under make -n -k:
   // every object of vmlinux and of the modules gets its rule expanded, which records it.
   std::vector<std::string> kenv;
-  std::string dirs, vars;
+  std::string dirs, makeflags;
   for (auto& e : split_nul(env_text)) {
     if (e.starts_with("MODFORGE_SG_DIRS=")) dirs = e.substr(17);
     if (e.starts_with("MAKEFLAGS=")) {
-      size_t dd = e.find(" -- ");
-      if (dd != std::string::npos) vars = e.substr(dd + 4);
+      // kbuild's own flags stay (6.1's -I<srctree>, which Makefiles' `include $(src)/...`
+      // need); the capture's -n and -k are the caller's business.
+      // The first word is the single-letter flags unless it is an option already.
+      std::string v = e.substr(10);
+      size_t end = std::min(v.find(' '), v.size());
+      if (v.starts_with("-")) {
+        makeflags = v;
+      } else {
+        std::string kept;
+        for (char c : v.substr(0, end))
+          if (c != 'n' && c != 'k') kept += c;
+        makeflags = kept + v.substr(end);
+      }
     }
     if (e.starts_with("MAKEFLAGS=") || e.starts_with("MFLAGS=") || e.starts_with("MAKELEVEL=") ||
         e.starts_with("MAKEFILES=") || e.starts_with("MODFORGE_") || e.starts_with("KBUILD_MODULES=") ||
@@ -510,7 +521,7 @@ SymtypesGenResult generate_symtypes(const SymtypesGenOptions& options) {
   run_env.push_back("KBUILD_MODULES=1");
   run_env.push_back("KBUILD_BUILTIN=1");
   kenv = run_env;
-  kenv.push_back("MAKEFLAGS=rR --no-print-directory" + (vars.empty() ? "" : " -- " + vars));
+  kenv.push_back("MAKEFLAGS=" + makeflags);
   kenv.push_back("MAKEFILES=" + mk);
   kenv.push_back("MODFORGE_SG_OUT=" + recdir.string());
   // A makefile of our own runs one Makefile.build per top directory, sharing make's jobs.

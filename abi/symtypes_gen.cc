@@ -7,13 +7,13 @@
 #include <filesystem>
 #include <map>
 #include <mutex>
-#include <regex>
 #include <set>
 #include <string_view>
 #include <thread>
 #include <unistd.h>
 
 #include "abi/symtypes_eval_mk.h"
+#include "abi/symtypes_gen_parse.h"
 #include "core/atomic_file.h"
 #include "core/error.h"
 #include "core/fd_io.h"
@@ -93,6 +93,11 @@ void touch_file(const fs::path& p) {
   write_file_atomic(p.string(), "");
 }
 
+// Host programs that generate sources, named by pattern rules or by another directory's
+// Makefile than their own (so a directory's make does not build them).
+constexpr const char* kHostTools[] = {"scripts/asn1_compiler", "scripts/selinux/genheaders/genheaders",
+                                      "scripts/ipe/polgen/polgen"};
+
 // The scratch objtree: what a build's objtree holds before the first object is compiled
 // (.config and the files syncconfig and prepare write), taken from the headers tree.  The
 // configuration's timestamps are ordered so that make sees nothing to re-sync.  Host tools
@@ -114,8 +119,7 @@ void prepare_objtree(const std::string& headers, const fs::path& obj) {
     fs::path gen = arch.path() / "include/generated";
     if (fs::is_directory(gen)) copy_tree(gen, obj / "arch" / arch.path().filename() / "include/generated");
   }
-  for (const char* tool : {"scripts/asn1_compiler", "scripts/selinux/genheaders/genheaders", "scripts/ipe/polgen/polgen"})
-    touch_file(obj / tool);
+  for (const char* tool : kHostTools) touch_file(obj / tool);
 }
 
 // The caller's environment without make's own recursion variables.
@@ -143,110 +147,23 @@ std::vector<std::string> split_nul(const std::string& text) {
   return out;
 }
 
-struct Record {
-  std::string rule, target, source, cpp, c_flags, a_flags;
-};
+using symgen::Record;
 
-std::vector<std::string_view> split_tabs(std::string_view line) {
-  std::vector<std::string_view> f;
-  size_t pos = 0;
-  for (;;) {
-    size_t t = line.find('\t', pos);
-    f.push_back(line.substr(pos, t == std::string_view::npos ? std::string_view::npos : t - pos));
-    if (t == std::string_view::npos) break;
-    pos = t + 1;
-  }
-  return f;
-}
-
-// What make listed, one record per object (a directory evaluated twice, as prepare and as
-// the build, gives the same object twice).
+// What make listed, one record per object.
 std::vector<Record> read_records(const fs::path& dir) {
   std::map<std::string, Record> by_target;
-  for (auto& f : fs::directory_iterator(dir)) {
-    std::string text = read_or_throw(f.path().string());
-    size_t pos = 0;
-    while (pos < text.size()) {
-      size_t nl = text.find('\n', pos);
-      if (nl == std::string::npos) nl = text.size();
-      auto fields = split_tabs(std::string_view(text).substr(pos, nl - pos));
-      pos = nl + 1;
-      if (fields.size() != 6) continue;
-      Record r{std::string(fields[0]), std::string(fields[1]), std::string(fields[2]),
-               std::string(fields[3]), std::string(fields[4]), std::string(fields[5])};
-      by_target[r.target] = std::move(r);
-    }
-  }
+  for (auto& f : fs::directory_iterator(dir)) symgen::parse_records(read_or_throw(f.path().string()), by_target);
   std::vector<Record> out;
   for (auto& [t, r] : by_target) out.push_back(std::move(r));
   return out;
 }
 
-// The module an object is part of: KBUILD_MODFILE when it is built for a module (-DMODULE).
-std::string module_of(const std::string& c_flags) {
-  if (c_flags.find(" -DMODULE ") == std::string::npos && !c_flags.ends_with(" -DMODULE")) return "vmlinux";
-  const std::string key = "-DKBUILD_MODFILE='\"";
-  size_t p = c_flags.find(key);
-  if (p == std::string::npos) return "vmlinux";
-  p += key.size();
-  return c_flags.substr(p, c_flags.find('"', p) - p);
-}
-
-// The EXPORT_SYMBOL(x); lines cmd_gensymtypes_S feeds the preprocessor, from the assembler
-// source preprocessed with a_flags.  6.12 takes them from `nm` of the object (the local
-// __export_symbol_<x> labels, in nm's sorted order); 6.1 greps ___EXPORT_SYMBOL lines.
-std::string asm_exports(Kernel kernel, const std::string& preprocessed) {
-  std::string out;
-  if (kernel == Kernel::v6_12) {
-    static const std::regex label(R"(__export_symbol_([A-Za-z0-9_.$]+):)");
-    std::vector<std::string> names;
-    for (std::sregex_iterator it(preprocessed.begin(), preprocessed.end(), label), end; it != end; ++it)
-      names.push_back((*it)[1]);
-    std::sort(names.begin(), names.end());
-    names.erase(std::unique(names.begin(), names.end()), names.end());
-    for (auto& n : names) out += "EXPORT_SYMBOL(" + n + ");\n";
-    return out;
-  }
-  static const std::regex word(R"(\b___EXPORT_SYMBOL\b)");
-  static const std::regex subst(R"(.*___EXPORT_SYMBOL[[:space:]]*([a-zA-Z0-9_]*)[[:space:]]*,.*)");
-  size_t pos = 0;
-  while (pos < preprocessed.size()) {
-    size_t nl = preprocessed.find('\n', pos);
-    if (nl == std::string::npos) nl = preprocessed.size();
-    std::string line = preprocessed.substr(pos, nl - pos);
-    pos = nl + 1;
-    if (!std::regex_search(line, word)) continue;
-    std::smatch m;
-    if (std::regex_match(line, m, subst)) out += "EXPORT_SYMBOL(" + m[1].str() + ");\n";
-    else out += line + "\n";
-  }
-  return out;
-}
-
 // Cheap pre-filter: an object can only export when its source names an export macro (the
 // check kbuild makes on the compiled object is not available without compiling).
-// A source that includes another .c file (kernel/sched/build_utility.c) is taken too.
 bool may_export(const std::string& source_path) {
   std::string text;
   if (!read_whole_file(source_path, text)) return true;  // generated: the preprocessor tells
-  if (text.find("EXPORT_") != std::string::npos) return true;
-  // #include "x.c" (std::regex over every source would cost seconds)
-  for (size_t p = text.find(".c\""); p != std::string::npos; p = text.find(".c\"", p + 1)) {
-    size_t bol = text.rfind('\n', p);
-    std::string_view line(text.data() + (bol == std::string::npos ? 0 : bol + 1), p - (bol == std::string::npos ? 0 : bol + 1));
-    size_t hash = line.find_first_not_of(" \t");
-    if (hash != std::string_view::npos && line[hash] == '#' && line.find("include") != std::string_view::npos) return true;
-  }
-  return false;
-}
-
-// The files a failed preprocessor run did not find ("fatal error: X: No such file or
-// directory"), as it names them.
-std::vector<std::string> missing_files(const std::string& err) {
-  static const std::regex missing(R"(fatal error: ([^:\n]+): No such file or directory)");
-  std::vector<std::string> out;
-  for (std::sregex_iterator it(err.begin(), err.end(), missing), end; it != end; ++it) out.push_back((*it)[1]);
-  return out;
+  return symgen::may_export_text(text);
 }
 
 class Generator {
@@ -302,7 +219,7 @@ private:
   bool shell(const Record& r, const std::string& command, std::string& out) {
     auto res = run_program({"/bin/sh", "-c", command}, objtree_.string(), &env_, true, true);
     if (res.status != 0) {
-      if (auto m = missing_files(res.err); !m.empty()) {
+      if (auto m = symgen::missing_files(res.err); !m.empty()) {
         std::lock_guard lock(mu_);
         missing_.emplace_back(&r, std::move(m));
         return false;
@@ -321,7 +238,7 @@ private:
     } else {
       std::string asm_pre;
       if (!shell(r, r.cpp + " " + r.a_flags + " " + r.source, asm_pre)) return;
-      std::string exports = asm_exports(kernel_, asm_pre);
+      std::string exports = symgen::asm_exports(kernel_, asm_pre);
       if (exports.empty()) return;
       // The list goes in as a file rather than standard input: only the preprocessor's
       // line markers name it, and genksyms' output does not carry them.
@@ -342,25 +259,8 @@ private:
     if (engine.errors()) fail(r, "genksyms: " + err.substr(0, 2000));
     if (out.empty()) return;
     std::vector<GeneratedCrc> found;
-    std::string module = module_of(r.c_flags);
-    size_t pos = 0;
-    while (pos < out.size()) {
-      size_t nl = out.find('\n', pos);
-      if (nl == std::string::npos) nl = out.size();
-      std::string_view line(out.data() + pos, nl - pos);
-      pos = nl + 1;
-      // "#SYMVER <name> 0x<crc>"
-      if (!line.starts_with("#SYMVER ")) continue;
-      line.remove_prefix(8);
-      size_t sp = line.find(' ');
-      if (sp == std::string_view::npos) continue;
-      GeneratedCrc c;
-      c.symbol = std::string(line.substr(0, sp));
-      c.crc = static_cast<std::uint32_t>(std::stoul(std::string(line.substr(sp + 1)), nullptr, 16));
-      c.module = module;
-      c.object = r.target;
-      found.push_back(std::move(c));
-    }
+    const std::string module = symgen::module_of(r.c_flags);
+    for (auto& [name, crc] : symgen::symver_lines(out)) found.push_back({name, crc, module, r.target});
     if (found.empty()) return;
     std::string stem = r.target.ends_with(".o") ? r.target.substr(0, r.target.size() - 2) : r.target;
     fs::path types = fs::path(opt_.out_dir) / (stem + ".symtypes");
@@ -405,20 +305,22 @@ void note_make_errors(const ShellResult& r, SymtypesGenResult& result) {
     if (e.find("***") != std::string::npos) result.make_errors.push_back(e);
 }
 
-// fixdep (every real kbuild rule runs it) and asn1_compiler (named by a pattern rule of
-// Makefile.build, so no directory's Makefile builds it): built for real in the objtree.
+// fixdep (every real kbuild rule runs it) and kHostTools: built for real in the objtree.
 void build_host_tools(const SymtypesGenOptions& opt, const fs::path& objtree, const std::vector<std::string>& genv,
                       SymtypesGenResult& result) {
-  std::error_code ec;
-  fs::remove(objtree / "scripts/asn1_compiler", ec);
   std::vector<std::string> env = caller_env();
   note_make_errors(run_program({"make", "-s", "-C", opt.source, "O=" + objtree.string(), "CC=" + opt.cc, "scripts_basic"},
                                "", &env, true, true),
                    result);
-  note_make_errors(run_program({"make", "-s", "-f", opt.source + "/scripts/Makefile.build", "obj=scripts",
-                                "scripts/asn1_compiler"},
-                               objtree.string(), &genv, true, true),
-                   result);
+  for (const char* tool : kHostTools) {
+    std::error_code ec;
+    fs::remove(objtree / tool, ec);  // the stand-in prepare_objtree() left
+    std::string dir = fs::path(tool).parent_path().string();
+    if (!fs::exists(opt.source + "/" + dir + "/Makefile")) continue;  // not in this kernel (6.1: ipe)
+    note_make_errors(run_program({"make", "-s", "-f", opt.source + "/scripts/Makefile.build", "obj=" + dir, tool},
+                                 objtree.string(), &genv, true, true),
+                     result);
+  }
 }
 
 // Each missing file is made by the Makefile of the directory of the object that wanted it:

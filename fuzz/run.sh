@@ -29,6 +29,7 @@ case $target in
   abi_reasons) seeds=$root/fuzz/seeds-elf dict=$root/fuzz/elf.dict max_len=262144 ;;
   vmlinuz) seeds=$root/fuzz/seeds-vmlinuz dict=$root/fuzz/vmlinuz.dict max_len=65536 ;;
   module_sig) seeds=$root/fuzz/seeds-sig dict=$root/fuzz/sig.dict max_len=16384 ;;
+  symtypes_gen) seeds=$root/fuzz/seeds-symtypes-gen dict=$root/fuzz/symtypes_gen.dict max_len=65536 ;;
   *) echo "fuzz/run.sh: unknown target '$target' (genksyms, elf, symvers, modpost, loader_elf, loader_state, loader_index, kbuild_records, abi_reasons, vmlinuz, module_sig)" >&2; exit 2 ;;
 esac
 

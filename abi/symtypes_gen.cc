@@ -10,6 +10,7 @@
 #include <set>
 #include <string_view>
 #include <thread>
+#include <utility>
 #include <unistd.h>
 
 #include "abi/symtypes_eval_mk.h"
@@ -120,6 +121,16 @@ void prepare_objtree(const std::string& headers, const fs::path& obj) {
     if (fs::is_directory(gen)) copy_tree(gen, obj / "arch" / arch.path().filename() / "include/generated");
   }
   for (const char* tool : kHostTools) touch_file(obj / tool);
+  // The module signing key (certs/ builds it into the kernel; Debian's key is not shipped):
+  // named by an empty file so that certs/ evaluates without a complaint.
+  std::string config = read_or_throw(headers + "/.config");
+  const std::string key = "\nCONFIG_MODULE_SIG_KEY=\"";
+  if (size_t p = config.find(key); p != std::string::npos) {
+    p += key.size();
+    std::string path = config.substr(p, config.find('"', p) - p);
+    if (!path.empty() && path[0] != '/' && path.find(':') == std::string::npos && !fs::exists(obj / path))
+      touch_file(obj / path);
+  }
 }
 
 // The caller's environment without make's own recursion variables.
@@ -191,7 +202,16 @@ public:
     std::vector<std::thread> workers;
     for (unsigned i = 0; i < n; ++i)
       workers.emplace_back([&] {
-        for (size_t j; (j = next.fetch_add(1)) < sized.size();) one(*sized[j].second);
+        for (size_t j; (j = next.fetch_add(1)) < sized.size();) {
+          const Record& r = *sized[j].second;
+          try {  // a worker's exception would end the process: it is the object's failure
+            one(r);
+          } catch (const Error& e) {
+            fail(r, e.what());
+          } catch (const std::exception& e) {
+            fail(r, e.what());
+          }
+        }
       });
     for (auto& w : workers) w.join();
     for (auto& c : crcs_) result.crcs.push_back(std::move(c));
@@ -200,7 +220,7 @@ public:
     crcs_.clear();
     failures_.clear();
     exporting_ = 0;
-    return std::move(missing_);
+    return std::exchange(missing_, {});
   }
 
 private:

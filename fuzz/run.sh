@@ -31,7 +31,8 @@ case $target in
   module_sig) seeds=$root/fuzz/seeds-sig dict=$root/fuzz/sig.dict max_len=16384 ;;
   symtypes) seeds=$root/fuzz/seeds-symtypes dict=$root/fuzz/symtypes.dict max_len=65536 ;;
   abi_waivers) seeds=$root/fuzz/seeds-waivers dict=$root/fuzz/waivers.dict max_len=16384 ;;
-  *) echo "fuzz/run.sh: unknown target '$target' (genksyms, elf, symvers, modpost, loader_elf, loader_state, loader_index, kbuild_records, abi_reasons, vmlinuz, module_sig, symtypes, abi_waivers)" >&2; exit 2 ;;
+  symtypes_gen) seeds=$root/fuzz/seeds-symtypes-gen dict=$root/fuzz/symtypes_gen.dict max_len=65536 ;;
+  *) echo "fuzz/run.sh: unknown target '$target' (genksyms, elf, symvers, modpost, loader_elf, loader_state, loader_index, kbuild_records, abi_reasons, vmlinuz, module_sig, symtypes, abi_waivers, symtypes_gen)" >&2; exit 2 ;;
 esac
 
 CC=clang CXX=clang++ cmake -S "$root" -B "$build" -G Ninja \

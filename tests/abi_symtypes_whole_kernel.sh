@@ -8,7 +8,8 @@
 # object failed.
 #
 # Usage: tests/abi_symtypes_whole_kernel.sh SYMTYPES_GEN PROJECT_DIR [VERSION ...]
-#   VERSION: 6.12.117 (default) and/or 6.1.190 (the build of linux-headers-6.1.0-54).
+#   VERSION: 6.12.117 (default), 6.12.118, 6.1.190 (the build of linux-headers-6.1.0-54),
+#            6.1.192 (linux-headers-6.1.0-55).
 # Env: JOBS (default 2), MODFORGE_ABI_CACHE (tests/corpus/fetch-abi-history.sh's cache),
 #      KEEP=1 keeps the output directory.
 set -euo pipefail
@@ -35,7 +36,15 @@ for v in "${versions[@]}"; do
       groups=(sources-6.1 abi-diff-6.1)
       source=$cache/linux-source-6.1_6.1.190-1/root/linux-source-6.1
       headers=$cache/linux-headers-6.1.0-54-amd64/root/usr/src/linux-headers-6.1.0-54-amd64 ;;
-    *) die "unknown version $v (6.12.117 or 6.1.190)" ;;
+    6.12.118)
+      groups=(sources-6.12 abi-diff-6.12)
+      source=$cache/linux-source-6.12_6.12.118-1~deb12u1/root/linux-source-6.12
+      headers=$cache/linux-headers-6.12.118+deb12-amd64/root/usr/src/linux-headers-6.12.118+deb12-amd64 ;;
+    6.1.192)
+      groups=(sources-6.1 abi-diff-6.1)
+      source=$cache/linux-source-6.1_6.1.192-1/root/linux-source-6.1
+      headers=$cache/linux-headers-6.1.0-55-amd64/root/usr/src/linux-headers-6.1.0-55-amd64 ;;
+    *) die "unknown version $v (6.12.117, 6.12.118, 6.1.190 or 6.1.192)" ;;
   esac
   bash "$project/tests/corpus/fetch-abi-history.sh" "${groups[@]}" >/dev/null
   [ -f "$source/Makefile" ] || die "$source: no kernel source"

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Whole-kernel symtypes (abi/symtypes_gen.h, through tests/tools/symtypes-gen): from Debian's
+# Whole-kernel symtypes (`modforge symtypes --source --kernel`, abi/symtypes_gen.h): from Debian's
 # kernel source at a version and the headers tree of that very build, every CRC we compute
 # must equal the one in the headers tree's Module.symvers (written by Debian's build with the
 # real genksyms), for every symbol of the kernel.  Prints, per version, the counts equal /
@@ -7,7 +7,7 @@
 # first differences, and the run time; fails when any differ, are missing or extra, or any
 # object failed.
 #
-# Usage: tests/abi_symtypes_whole_kernel.sh SYMTYPES_GEN PROJECT_DIR [VERSION ...]
+# Usage: tests/abi_symtypes_whole_kernel.sh MODFORGE PROJECT_DIR [VERSION ...]
 #   VERSION: 6.12.117 (default), 6.12.118, 6.1.190 (the build of linux-headers-6.1.0-54),
 #            6.1.192 (linux-headers-6.1.0-55).
 # Env: JOBS (default 2), MODFORGE_ABI_CACHE (tests/corpus/fetch-abi-history.sh's cache),
@@ -54,11 +54,11 @@ for v in "${versions[@]}"; do
   [ "${KEEP:-}" = 1 ] || trap 'rm -rf "$work"' EXIT
   start=$(date +%s.%N)
   gen_rc=0
-  "$gen" --source "$source" --headers "$headers" --out "$work/out" --symvers "$work/crcs" -j "$jobs" \
+  "$gen" symtypes --source "$source" --kernel "$headers" -o "$work/out" --symvers "$work/crcs" -j "$jobs" \
     2> "$work/gen.log" || gen_rc=$?
   end=$(date +%s.%N)
   grep -v '^make: ' "$work/gen.log" | tail -n 40 >&2 || true
-  [ -s "$work/crcs" ] || die "$v: no CRCs written (symtypes-gen exit $gen_rc)"
+  [ -s "$work/crcs" ] || die "$v: no CRCs written (modforge symtypes exit $gen_rc)"
   symtypes=$(find "$work/out" -name '*.symtypes' | wc -l)
 
   # Module.symvers: "0xCRC<TAB>symbol<TAB>module<TAB>type<TAB>ns"; ours: "0xCRC<TAB>symbol<TAB>module<TAB>object".
@@ -76,7 +76,7 @@ for v in "${versions[@]}"; do
     "$(awk -v a="$start" -v b="$end" 'BEGIN { print b - a }')" "$jobs"
   [ -f "$work/diffs" ] && sort "$work/diffs" | head -n 30
   if [ "$different" -ne 0 ] || [ "$missing" -ne 0 ] || [ "$extra" -ne 0 ] || [ "$gen_rc" -ne 0 ]; then
-    echo "$v: FAIL (symtypes-gen exit $gen_rc)"
+    echo "$v: FAIL (modforge symtypes exit $gen_rc)"
     status=1
   fi
   [ "${KEEP:-}" = 1 ] && echo "kept $work" || rm -rf "$work"

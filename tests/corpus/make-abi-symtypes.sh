@@ -56,9 +56,12 @@ for ver in "$@"; do
   dir=$cache/symtypes-gen/$ver crcs=$cache/symtypes-gen/$ver.crcs
   if [ -f "$dir/.make-abi-symtypes.done" ] || { [ -d "$dir" ] && [ -s "$crcs" ]; }; then
     echo "$ver: reusing the finished run in $dir"
+  elif [ -e "$dir" ]; then
+    # Maybe a run still going (or one that died): never removed behind its back.
+    die "$ver: $dir holds no finished run (no stamp, no $crcs): remove it to regenerate"
   else
     echo "$ver: generating into $dir (about 11 min on 2 cores)"
-    rm -rf "$dir" "$crcs"
+    rm -f "$crcs"
     start=$(date +%s)
     "$ours" symtypes --source "$src" --kernel "$hdr" -o "$dir" --symvers "$crcs" ||
       die "$ver: modforge symtypes failed"

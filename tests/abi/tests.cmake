@@ -39,3 +39,8 @@ gtest_discover_tests(modforge_abi_tests DISCOVERY_TIMEOUT 60 TEST_PREFIX "abi." 
 # check abi's waiver parsers under libFuzzer, 30 s on the seeds (fuzz/run.sh; the fuzz build is shared).
 add_test(NAME fuzz_abi_waivers_smoke COMMAND bash ${PROJECT_SOURCE_DIR}/fuzz/run.sh 30 abi_waivers)
 set_tests_properties(fuzz_abi_waivers_smoke PROPERTIES LABELS abi TIMEOUT 900 RESOURCE_LOCK fuzz_build)
+# check abi with the whole-kernel symtypes stored in tests/corpus/abi-symtypes/ (issue 14):
+# every CRC change of Debian's pairs explained, and nothing else reported.
+add_test(NAME abi_check_abi_symtypes
+  COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/abi_check_abi_symtypes.sh $<TARGET_FILE:modforge> ${PROJECT_SOURCE_DIR})
+set_tests_properties(abi_check_abi_symtypes PROPERTIES LABELS abi TIMEOUT 300)

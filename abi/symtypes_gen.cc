@@ -264,6 +264,7 @@ private:
       if (!asm_list(r, tmp)) return;
       if (!shell(r, r.cpp + " -D__GENKSYMS__ " + r.c_flags + " -xc " + tmp, pre)) return;
     }
+    if (opt_.cpp_only) return;
     std::string out, err;
     genksyms::Engine engine(genksyms::Settings{}, out, err);
     try {

@@ -28,6 +28,7 @@ struct SymtypesGenOptions {
   // CONFIG_MODULE_REL_CRCS) instead of our genksyms in process: the same work done by the real tool,
   // for benchmarks and cross-checks.
   std::string external_genksyms;
+  bool cpp_only = false;  // the preprocessor alone, its output discarded (a benchmark's floor); no outputs
 };
 
 struct GeneratedCrc {

@@ -26,7 +26,8 @@ int main(int argc, char** argv) {
       "jobs,j", po::value(&o.jobs), "parallel workers (default: CPUs)")(
       "only", po::value(&o.only), "objects under this path only (repeatable)")(
       "genksyms", po::value(&o.external_genksyms),
-      "pipe the preprocessor into this real genksyms (as Makefile.build does) instead of ours");
+      "pipe the preprocessor into this real genksyms (as Makefile.build does) instead of ours")(
+      "cpp-only", po::bool_switch(&o.cpp_only), "the preprocessor alone, output discarded (a floor)");
   po::variables_map vm;
   try {
     po::store(po::parse_command_line(argc, argv, opts), vm);

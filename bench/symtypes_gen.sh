@@ -85,12 +85,14 @@ for ((i = 1; i <= rounds; i++)); do
 done
 files=$(find "$tmp/ours" -name '*.symtypes' | wc -l); crcs=$(wc -l <"$tmp/ours.symvers")
 grep -h '^objects' "$tmp/ours.err"
+# Sets {ours,real,floor}_{wall,cpu,rss,gen}.
 for m in ours real floor; do
   eval "${m}_wall=\$(awk '{print \$1/1e9}' \"\$tmp/$m.t\" | median)"
   eval "${m}_cpu=\$(awk '{print (\$2+\$3)/1e6}' \"\$tmp/$m.t\" | median)"
   eval "${m}_rss=\$(awk '{print \$4}' \"\$tmp/$m.t\" | sort -n | tail -1)"
   eval "${m}_gen=\$(median <\"\$tmp/$m.gen\")"
 done
+# shellcheck disable=SC2154  # assigned by the eval above
 ratio=$(awk -v a="$ours_wall" -v b="$real_wall" 'BEGIN {printf "%.3f", a/b}')
 gratio=$(awk -v a="$ours_gen" -v b="$real_gen" 'BEGIN {printf "%.3f", a/b}')
 cratio=$(awk -v a="$ours_cpu" -v b="$real_cpu" 'BEGIN {printf "%.3f", a/b}')

@@ -4,7 +4,7 @@
 # the real genksyms doing the genksyms part (symtypes-gen --genksyms: every object's preprocessor
 # output piped into the real tool as scripts/Makefile.build's cmd_gensymtypes_{c,S} does, with the
 # same workers), and the floor: the same run with the preprocessor alone (--cpp-only).
-# Interleaved rounds (ours, real, floor, ours, ...), each from an empty output directory.
+# Interleaved rounds (ours, real, floor; the order turns each round), each from an empty output directory.
 #
 #   bench/symtypes_gen.sh [--tool PATH] [-n ROUNDS] [-j N] [--tree 6.12|6.1] [--only DIR]... [--keep]
 #
@@ -76,9 +76,12 @@ run() {  # run MODE EXTRA...: one measured run into $tmp/MODE (fresh), its timin
   rm -rf "${tmp:?}/$mode.objtree"
 }
 for ((i = 1; i <= rounds; i++)); do
-  run ours
-  run real --genksyms "$real"
-  run floor --cpp-only
+  # The order turns each round: the first run of a round meets a colder page cache.
+  case $((i % 3)) in
+    1) run ours; run real --genksyms "$real"; run floor --cpp-only ;;
+    2) run real --genksyms "$real"; run floor --cpp-only; run ours ;;
+    0) run floor --cpp-only; run ours; run real --genksyms "$real" ;;
+  esac
   if ! diff -r -q "$tmp/ours" "$tmp/real" >"$tmp/diff" || ! cmp -s "$tmp/ours.symvers" "$tmp/real.symvers"; then
     echo "  round $i: outputs differ: $(head -3 "$tmp/diff")"; rc=1
   fi

@@ -236,8 +236,11 @@ private:
     failures_.push_back(r.target + ": " + what);
   }
 
-  bool shell(const Record& r, const std::string& command, std::string& out) {
-    auto res = run_program({"/bin/sh", "-c", command}, objtree_.string(), &env_, true, true);
+  // pipefail: a pipeline's preprocessor failure is the command's (bash: dash has no pipefail).
+  bool shell(const Record& r, const std::string& command, std::string& out, bool pipefail = false) {
+    auto res = pipefail ? run_program({"/bin/bash", "-c", "set -o pipefail; " + command}, objtree_.string(), &env_,
+                                      true, true)
+                        : run_program({"/bin/sh", "-c", command}, objtree_.string(), &env_, true, true);
     if (res.status != 0) {
       if (auto m = symgen::missing_files(res.err); !m.empty()) {
         std::lock_guard lock(mu_);
@@ -252,22 +255,16 @@ private:
   }
 
   void one(const Record& r) {
+    if (!opt_.external_genksyms.empty()) return one_external(r);
     std::string pre;
     if (r.rule == "cc_o_c") {
       if (!shell(r, r.cpp + " -D__GENKSYMS__ " + r.c_flags + " " + r.source, pre)) return;
     } else {
-      std::string asm_pre;
-      if (!shell(r, r.cpp + " " + r.a_flags + " " + r.source, asm_pre)) return;
-      std::string exports = symgen::asm_exports(kernel_, asm_pre);
-      if (exports.empty()) return;
-      // The list goes in as a file rather than standard input: only the preprocessor's
-      // line markers name it, and genksyms' output does not carry them.
-      fs::path tmp = objtree_ / ".sg-asm" / (r.target + ".c");
-      std::error_code ec;
-      fs::create_directories(tmp.parent_path(), ec);
-      write_file_atomic(tmp.string(), "#include <linux/kernel.h>\n#include <asm/asm-prototypes.h>\n" + exports);
-      if (!shell(r, r.cpp + " -D__GENKSYMS__ " + r.c_flags + " -xc " + tmp.string(), pre)) return;
+      std::string tmp;
+      if (!asm_list(r, tmp)) return;
+      if (!shell(r, r.cpp + " -D__GENKSYMS__ " + r.c_flags + " -xc " + tmp, pre)) return;
     }
+    if (opt_.cpp_only) return;
     std::string out, err;
     genksyms::Engine engine(genksyms::Settings{}, out, err);
     try {
@@ -278,18 +275,70 @@ private:
     }
     if (engine.errors()) fail(r, "genksyms: " + err.substr(0, 2000));
     if (out.empty()) return;
-    std::vector<GeneratedCrc> found;
-    const std::string module = symgen::module_of(r.c_flags);
-    for (auto& [name, crc] : symgen::symver_lines(out)) found.push_back({name, crc, module, r.target});
-    if (found.empty()) return;
-    std::string stem = r.target.ends_with(".o") ? r.target.substr(0, r.target.size() - 2) : r.target;
-    fs::path types = fs::path(opt_.out_dir) / (stem + ".symtypes");
+    std::string types = types_path(r);
+    if (!types.empty()) write_file_atomic(types, engine.types());
+    found(r, out);
+  }
+
+  // An assembler source's exports as the C file cmd_gensymtypes_S feeds the preprocessor; false when
+  // it has none or failed.
+  bool asm_list(const Record& r, std::string& path) {
+    std::string asm_pre;
+    if (!shell(r, r.cpp + " " + r.a_flags + " " + r.source, asm_pre)) return false;
+    std::string exports = symgen::asm_exports(kernel_, asm_pre);
+    if (exports.empty()) return false;
+    // The list goes in as a file rather than standard input: only the preprocessor's
+    // line markers name it, and genksyms' output does not carry them.
+    fs::path tmp = objtree_ / ".sg-asm" / (r.target + ".c");
+    std::error_code ec;
+    fs::create_directories(tmp.parent_path(), ec);
+    write_file_atomic(tmp.string(), "#include <linux/kernel.h>\n#include <asm/asm-prototypes.h>\n" + exports);
+    path = tmp.string();
+    return true;
+  }
+
+  std::string stem(const Record& r) const {
+    return r.target.ends_with(".o") ? r.target.substr(0, r.target.size() - 2) : r.target;
+  }
+
+  // Where the object's .symtypes goes (its directory created).
+  std::string types_path(const Record& r) const {
+    fs::path types = fs::path(opt_.out_dir) / (stem(r) + ".symtypes");
     std::error_code ec;
     fs::create_directories(types.parent_path(), ec);
-    write_file_atomic(types.string(), engine.types());
+    return types.string();
+  }
+
+  // Records genksyms' "#SYMVER" lines; false when there were none.
+  bool found(const Record& r, const std::string& out) {
+    std::vector<GeneratedCrc> crcs;
+    const std::string module = symgen::module_of(r.c_flags);
+    for (auto& [name, crc] : symgen::symver_lines(out)) crcs.push_back({name, crc, module, r.target});
+    if (crcs.empty()) return false;
     std::lock_guard lock(mu_);
     ++exporting_;
-    for (auto& c : found) crcs_.push_back(std::move(c));
+    for (auto& c : crcs) crcs_.push_back(std::move(c));
+    return true;
+  }
+
+  // The real tool's pipeline, as cmd_gensymtypes_{c,S} write it (the assembler export list piped in).
+  void one_external(const Record& r) {
+    std::string types = types_path(r);
+    std::string symref = opt_.source + "/" + stem(r) + ".symref";
+    // Neither 6.1's nor 6.12's Makefile.build passes -R (CONFIG_MODULE_REL_CRCS went in 5.19).
+    std::string genksyms = opt_.external_genksyms + " -T " + types + " -r " +
+                           (fs::exists(symref) ? symref : std::string("/dev/null"));
+    std::string out;
+    bool ok;
+    if (r.rule == "cc_o_c") {
+      ok = shell(r, r.cpp + " -D__GENKSYMS__ " + r.c_flags + " " + r.source + " | " + genksyms, out, true);
+    } else {
+      std::string tmp;
+      if (!asm_list(r, tmp)) return;
+      ok = shell(r, "cat " + tmp + " | " + r.cpp + " -D__GENKSYMS__ " + r.c_flags + " -xc - | " + genksyms, out, true);
+    }
+    std::error_code ec;
+    if (!ok || !found(r, out)) fs::remove(types, ec);  // ours writes none for a non-exporting object
   }
 
   const SymtypesGenOptions& opt_;

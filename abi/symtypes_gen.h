@@ -23,6 +23,12 @@ struct SymtypesGenOptions {
   unsigned jobs = 0;    // workers (and make -j); 0: the number of CPUs
   std::optional<Kernel> kernel;  // empty: from the source's VERSION / PATCHLEVEL
   std::vector<std::string> only;  // objects under these objtree paths only ("lib/", "crypto/rsa"); empty: all
+  // Not empty: the preprocessor's output is piped into this (real) genksyms as scripts/Makefile.build's
+  // cmd_gensymtypes_{c,S} does (-T <obj>.symtypes -r <obj>.symref or /dev/null, -R under
+  // CONFIG_MODULE_REL_CRCS) instead of our genksyms in process: the same work done by the real tool,
+  // for benchmarks and cross-checks.
+  std::string external_genksyms;
+  bool cpp_only = false;  // the preprocessor alone, its output discarded (a benchmark's floor); no outputs
 };
 
 struct GeneratedCrc {

@@ -24,7 +24,10 @@ int main(int argc, char** argv) {
       "symvers", po::value(&o.symvers), "the CRC list to write")("work", po::value(&o.work_dir), "scratch objtree")(
       "cc", po::value(&o.cc), "compiler (default: CONFIG_CC_VERSION_TEXT's)")(
       "jobs,j", po::value(&o.jobs), "parallel workers (default: CPUs)")(
-      "only", po::value(&o.only), "objects under this path only (repeatable)");
+      "only", po::value(&o.only), "objects under this path only (repeatable)")(
+      "genksyms", po::value(&o.external_genksyms),
+      "pipe the preprocessor into this real genksyms (as Makefile.build does) instead of ours")(
+      "cpp-only", po::bool_switch(&o.cpp_only), "the preprocessor alone, output discarded (a floor)");
   po::variables_map vm;
   try {
     po::store(po::parse_command_line(argc, argv, opts), vm);

@@ -1,28 +1,11 @@
 #include <map>
 
 #include "abi/abi_report.h"
+#include "abi/report_escape.h"
 
 namespace modforge::abi {
 
 namespace {
-
-std::string xml(std::string_view s) {
-  std::string out;
-  for (char c : s) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&apos;"; break;
-      default:
-        // XML 1.0 allows no control characters but tab and newlines.
-        if (static_cast<unsigned char>(c) < 0x20 && c != '\t' && c != '\n' && c != '\r') out += "?";
-        else out += c;
-    }
-  }
-  return out;
-}
 
 std::string line(const SymbolChange& c) {
   std::string s = c.kind + ": " + change_text(c);
@@ -47,15 +30,15 @@ void write_abi_junit(std::ostream& out, const AbiReport& r) {
       }
   const std::string name = "modforge check abi";
   out << "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"" << name << "\" tests=\"" << by_symbol.size()
-      << "\" failures=\"" << failures << "\">\n  <testsuite name=\"" << xml(r.old_side.given + " -> " + r.new_side.given)
+      << "\" failures=\"" << failures << "\">\n  <testsuite name=\"" << xml_escape(r.old_side.given + " -> " + r.new_side.given)
       << "\" tests=\"" << by_symbol.size() << "\" failures=\"" << failures << "\">\n    <properties><property name=\"old\" value=\""
-      << xml(r.old_side.symvers) << "\"/><property name=\"new\" value=\"" << xml(r.new_side.symvers) << "\"/>";
-  for (const std::string& w : d.stale_waivers) out << "<property name=\"stale-waiver\" value=\"" << xml(w) << "\"/>";
+      << xml_escape(r.old_side.symvers) << "\"/><property name=\"new\" value=\"" << xml_escape(r.new_side.symvers) << "\"/>";
+  for (const std::string& w : d.stale_waivers) out << "<property name=\"stale-waiver\" value=\"" << xml_escape(w) << "\"/>";
   out << "</properties>\n";
   for (const auto& [sym, cs] : by_symbol) {
     const SymbolChange& first = *cs.front();
     const std::string module = first.new_module.empty() ? first.old_module : first.new_module;
-    out << "    <testcase classname=\"" << xml(module) << "\" name=\"" << xml(sym) << "\">\n";
+    out << "    <testcase classname=\"" << xml_escape(module) << "\" name=\"" << xml_escape(sym) << "\">\n";
     std::string body;
     const SymbolChange* failing = nullptr;
     for (const SymbolChange* c : cs) {
@@ -63,10 +46,10 @@ void write_abi_junit(std::ostream& out, const AbiReport& r) {
       if (!failing && unwaived_break(*c)) failing = c;
     }
     if (failing)
-      out << "      <failure type=\"" << xml(failing->kind) << "\" message=\"" << xml(failing->kind + ": " + change_text(*failing))
-          << "\">" << xml(body) << "</failure>\n";
+      out << "      <failure type=\"" << xml_escape(failing->kind) << "\" message=\"" << xml_escape(failing->kind + ": " + change_text(*failing))
+          << "\">" << xml_escape(body) << "</failure>\n";
     else
-      out << "      <system-out>" << xml(body) << "</system-out>\n";
+      out << "      <system-out>" << xml_escape(body) << "</system-out>\n";
     out << "    </testcase>\n";
   }
   out << "  </testsuite>\n</testsuites>\n";

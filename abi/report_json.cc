@@ -1,17 +1,10 @@
 #include "abi/report.h"
+#include "abi/report_escape.h"
 #include "core/json.h"
 
 namespace modforge::abi {
 
 namespace {
-
-std::string js(std::string_view s) { return json_string(s, true); }
-
-std::string str_list(const std::vector<std::string>& v) {
-  std::string out = "[";
-  for (std::size_t i = 0; i < v.size(); ++i) out += (i ? ", " : "") + js(v[i]);
-  return out + "]";
-}
 
 void reason(std::ostream& out, const Reason& r) {
   out << "{\"kind\": " << js(r.kind);

@@ -1,26 +1,9 @@
 #include "abi/report.h"
+#include "abi/report_escape.h"
 
 namespace modforge::abi {
 
 namespace {
-
-std::string xml(std::string_view s) {
-  std::string out;
-  for (char c : s) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&apos;"; break;
-      default:
-        // XML 1.0 allows no control characters but tab and newlines.
-        if (static_cast<unsigned char>(c) < 0x20 && c != '\t' && c != '\n' && c != '\r') out += "?";
-        else out += c;
-    }
-  }
-  return out;
-}
 
 std::string details(const ModuleResult& r) {
   std::string s;
@@ -42,11 +25,11 @@ void write_junit(std::ostream& out, const std::vector<TargetResult>& targets, co
   for (const TargetResult& t : targets) {
     int f = 0;
     for (const ModuleResult& r : t.results) f += fails(r, o);
-    out << "  <testsuite name=\"" << xml(t.release) << "\" tests=\"" << t.results.size() << "\" failures=\"" << f
-        << "\">\n    <properties><property name=\"target\" value=\"" << xml(t.given) << "\"/><property name=\"vermagic\" value=\""
-        << xml(t.vermagic) << "\"/></properties>\n";
+    out << "  <testsuite name=\"" << xml_escape(t.release) << "\" tests=\"" << t.results.size() << "\" failures=\"" << f
+        << "\">\n    <properties><property name=\"target\" value=\"" << xml_escape(t.given) << "\"/><property name=\"vermagic\" value=\""
+        << xml_escape(t.vermagic) << "\"/></properties>\n";
     for (const ModuleResult& r : t.results) {
-      out << "    <testcase classname=\"" << xml(t.release) << "\" name=\"" << xml(r.name) << "\" file=\"" << xml(r.path) << "\"";
+      out << "    <testcase classname=\"" << xml_escape(t.release) << "\" name=\"" << xml_escape(r.name) << "\" file=\"" << xml_escape(r.path) << "\"";
       const std::string body = details(r);
       if (!fails(r, o) && body.empty()) {
         out << "/>\n";
@@ -56,9 +39,9 @@ void write_junit(std::ostream& out, const std::vector<TargetResult>& targets, co
       if (fails(r, o)) {
         const Reason* first = first_reason(r);
         out << "      <failure type=\"" << (r.err ? errno_name(r.err) : "taint") << "\" message=\""
-            << xml(first ? first->message : std::string(verdict_name(r.verdict))) << "\">" << xml(body) << "</failure>\n";
+            << xml_escape(first ? first->message : std::string(verdict_name(r.verdict))) << "\">" << xml_escape(body) << "</failure>\n";
       } else {
-        out << "      <system-out>" << xml(std::string(verdict_name(r.verdict)) + "\n" + body) << "</system-out>\n";
+        out << "      <system-out>" << xml_escape(std::string(verdict_name(r.verdict)) + "\n" + body) << "</system-out>\n";
       }
       out << "    </testcase>\n";
     }

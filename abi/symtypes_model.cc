@@ -7,6 +7,7 @@
 
 #include "abi/symtypes.h"
 #include "core/error.h"
+#include "core/lines.h"
 
 namespace fs = std::filesystem;
 
@@ -14,13 +15,6 @@ namespace modforge::abi {
 
 namespace {
 
-bool is_space(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\v' || c == '\f'; }
-
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && is_space(s.front())) s.remove_prefix(1);
-  while (!s.empty() && is_space(s.back())) s.remove_suffix(1);
-  return s;
-}
 
 // "s#foo" and friends: a reference to another record (ksymtypes' test: the second character).
 bool is_ref_token(std::string_view t) {
@@ -148,21 +142,21 @@ std::uint32_t SymtypesCorpus::intern_def(std::uint32_t key, std::string_view lin
 bool SymtypesCorpus::parse_line(std::string_view line, std::uint32_t& key, std::uint32_t& def, bool consolidated,
                                 bool& shorthand, std::string_view where, std::size_t line_no) {
   shorthand = false;
-  line = trim(line);
+  line = trim_blanks(line);
   if (line.empty()) return false;
   auto word_end = [](std::string_view s) {
     std::size_t i = 0;
-    while (i < s.size() && !is_space(s[i])) ++i;
+    while (i < s.size() && !is_blank(s[i])) ++i;
     return i;
   };
   std::size_t e = word_end(line);
   // genksyms -T marks a type taken from the reference file (-r with -p) with "override ".
   if (line.substr(0, e) == "override" && e < line.size()) {
-    line = trim(line.substr(e));
+    line = trim_blanks(line.substr(e));
     e = word_end(line);
   }
   const std::string_view name = line.substr(0, e);
-  const std::string_view body = trim(line.substr(e));
+  const std::string_view body = trim_blanks(line.substr(e));
   if (consolidated) {
     const std::size_t hh = name.find("##");
     if (hh == 1 && !kind_word(name[0]).empty() && name[0] != 't' && name.size() > 3) {
@@ -190,7 +184,7 @@ bool SymtypesCorpus::parse_line(std::string_view line, std::uint32_t& key, std::
   bool normal = e == name.size() && (body.empty() || (line.size() > e && line[e] == ' ' && line.data() + e + 1 == body.data()));
   if (normal)
     for (std::size_t i = 0; i < body.size(); ++i)
-      if (is_space(body[i]) && (body[i] != ' ' || (i + 1 < body.size() && is_space(body[i + 1])))) {
+      if (is_blank(body[i]) && (body[i] != ' ' || (i + 1 < body.size() && is_blank(body[i + 1])))) {
         normal = false;
         break;
       }
@@ -202,10 +196,10 @@ bool SymtypesCorpus::parse_line(std::string_view line, std::uint32_t& key, std::
     std::string_view rest = body;
     while (!rest.empty()) {
       std::size_t i = 0;
-      while (i < rest.size() && !is_space(rest[i])) ++i;
+      while (i < rest.size() && !is_blank(rest[i])) ++i;
       s += ' ';
       s.append(rest.substr(0, i));
-      rest = trim(rest.substr(i));
+      rest = trim_blanks(rest.substr(i));
     }
     scratch_ = std::move(s);
     full = scratch_;
@@ -270,7 +264,7 @@ void SymtypesCorpus::add_consolidated(std::string_view text, std::string_view na
     const std::string_view raw = text.substr(0, nl);
     text = nl == std::string_view::npos ? std::string_view{} : text.substr(nl + 1);
     ++line_no;
-    const std::string_view line = trim(raw);
+    const std::string_view line = trim_blanks(raw);
     if (line.empty()) continue;
     if (line.size() >= 6 && line.substr(0, 3) == "/* " && line.substr(line.size() - 3) == " */") {
       if (open) close();
@@ -304,7 +298,7 @@ void SymtypesCorpus::add_consolidated_f(std::string_view text, std::string_view 
   std::size_t line_no = 0;
   while (!text.empty()) {
     const std::size_t nl = text.find('\n');
-    const std::string_view line = trim(text.substr(0, nl));
+    const std::string_view line = trim_blanks(text.substr(0, nl));
     text = nl == std::string_view::npos ? std::string_view{} : text.substr(nl + 1);
     ++line_no;
     if (line.empty()) continue;
@@ -313,7 +307,7 @@ void SymtypesCorpus::add_consolidated_f(std::string_view text, std::string_view 
       continue;
     }
     std::size_t e = 0;
-    while (e < line.size() && !is_space(line[e])) ++e;
+    while (e < line.size() && !is_blank(line[e])) ++e;
     const std::string_view full_name = line.substr(0, e);
     const std::size_t at = full_name.rfind('@');
     if (at != std::string_view::npos && at > 0) {
@@ -341,16 +335,16 @@ void SymtypesCorpus::add_consolidated_f(std::string_view text, std::string_view 
   for (const FileLine& fl : file_lines) {
     std::string_view rest = fl.line.substr(2);
     std::size_t e = 0;
-    while (e < rest.size() && !is_space(rest[e])) ++e;
+    while (e < rest.size() && !is_blank(rest[e])) ++e;
     File f;
     f.path = std::string(rest.substr(0, e));
     f.implicit = true;
-    rest = trim(rest.substr(e));
+    rest = trim_blanks(rest.substr(e));
     while (!rest.empty()) {
       std::size_t w = 0;
-      while (w < rest.size() && !is_space(rest[w])) ++w;
+      while (w < rest.size() && !is_blank(rest[w])) ++w;
       const std::string_view ref = rest.substr(0, w);
-      rest = trim(rest.substr(w));
+      rest = trim_blanks(rest.substr(w));
       if (auto it = variants.find(std::string(ref)); it != variants.end()) {
         recs.push_back({defs_[it->second].key, it->second});
         continue;
@@ -438,7 +432,7 @@ std::shared_ptr<const SymtypesCorpus> load_symtypes(const std::string& path) {
   const Input in = Input::from_path(path);
   const std::string_view text = in.bytes();
   std::string_view first = text.substr(0, text.find('\n'));
-  while (!first.empty() && is_space(first.back())) first.remove_suffix(1);
+  while (!first.empty() && is_blank(first.back())) first.remove_suffix(1);
   if (first.substr(0, 3) == "/* ") corpus->add_consolidated(text, path);
   else if (text.find("\nF#") != std::string_view::npos || text.substr(0, 2) == "F#") corpus->add_consolidated_f(text, path);
   else corpus->add_file(fs::path(path).filename().string(), text);  // one plain symtypes file

@@ -6,26 +6,20 @@
 
 #include "core/error.h"
 #include "core/fd_io.h"
+#include "core/lines.h"
 
 namespace modforge::abi {
 
 namespace {
 
-bool is_space(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\v' || c == '\f'; }
-
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && is_space(s.front())) s.remove_prefix(1);
-  while (!s.empty() && is_space(s.back())) s.remove_suffix(1);
-  return s;
-}
 
 std::vector<std::string_view> words(std::string_view s) {
   std::vector<std::string_view> out;
   std::size_t i = 0;
   while (i < s.size()) {
-    while (i < s.size() && is_space(s[i])) ++i;
+    while (i < s.size() && is_blank(s[i])) ++i;
     std::size_t b = i;
-    while (i < s.size() && !is_space(s[i])) ++i;
+    while (i < s.size() && !is_blank(s[i])) ++i;
     if (i > b) out.push_back(s.substr(b, i - b));
   }
   return out;
@@ -121,7 +115,7 @@ bool match_debian_pattern(std::string_view pattern, std::string_view s) { return
 std::vector<StablelistEntry> parse_stablelist(std::string_view text, const std::string& path) {
   std::vector<StablelistEntry> out;
   each_line(text, [&](std::string_view line, std::size_t n) {
-    std::string_view body = trim(before_comment(line));
+    std::string_view body = trim_blanks(before_comment(line));
     if (body.empty()) return;
     if (body.front() == '[') {
       if (body.back() != ']') throw Error(at(path, n) + ": a section header without its ']'");
@@ -200,7 +194,7 @@ std::vector<IgnorePattern> parse_ignore_changes(std::string_view text, const std
   // file is a plain list of patterns.
   bool ini = false;
   each_line(text, [&](std::string_view line, std::size_t) {
-    std::string_view b = trim(line);
+    std::string_view b = trim_blanks(line);
     if (!b.empty() && b.front() == '[') ini = true;
   });
   bool in_abi = false, in_key = false, found_key = false;
@@ -209,9 +203,9 @@ std::vector<IgnorePattern> parse_ignore_changes(std::string_view text, const std
       for (std::string_view w : words(before_comment(line))) add(w, n);
       return;
     }
-    std::string_view b = trim(line);
+    std::string_view b = trim_blanks(line);
     if (b.empty() || b.front() == '#' || b.front() == ';') return;
-    if (!is_space(line.front())) {
+    if (!is_blank(line.front())) {
       in_key = false;
       if (b.front() == '[') {
         if (b.back() != ']') throw Error(at(path, n) + ": a section header without its ']'");
@@ -220,7 +214,7 @@ std::vector<IgnorePattern> parse_ignore_changes(std::string_view text, const std
       }
       std::size_t sep = b.find_first_of(":=");
       if (sep == std::string_view::npos) throw Error(at(path, n) + ": expected 'key: value' or a [section]");
-      if (in_abi && trim(b.substr(0, sep)) == "ignore-changes") {
+      if (in_abi && trim_blanks(b.substr(0, sep)) == "ignore-changes") {
         in_key = found_key = true;
         for (std::string_view w : words(b.substr(sep + 1))) add(w, n);
       }

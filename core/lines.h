@@ -41,4 +41,14 @@ private:
   std::string_view text_;
 };
 
+// ASCII white space but '\n' (the line breaks are gone by then).
+inline bool is_blank(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\v' || c == '\f'; }
+
+// `s` without leading and trailing blanks.
+inline std::string_view trim_blanks(std::string_view s) {
+  while (!s.empty() && is_blank(s.front())) s.remove_prefix(1);
+  while (!s.empty() && is_blank(s.back())) s.remove_suffix(1);
+  return s;
+}
+
 }  // namespace modforge

@@ -171,7 +171,9 @@ int Parser::lex() {
   int count = 0;
   int token;
   for (;;) {  // each pass reads one first-stage token; phrases loop until they close
-    token = sc_.next();
+    // A brace phrase is a function body, which every grammar rule drops whole: only its
+    // closing brace is kept, the rest skipped without tokens.
+    token = lexstate_ == ST_BRACE ? sc_.skip_braces(count) : sc_.next();
     if (token == 0) return 0;
     if (token == tok(FILENAME)) {
       std::string_view t = sc_.text();
@@ -273,19 +275,20 @@ int Parser::lex() {
         }
         continue;
       case ST_BRACKET:
-      case ST_BRACE: {
         app(text);
-        const int open = lexstate_ == ST_BRACKET ? '[' : '{';
-        const int close = lexstate_ == ST_BRACKET ? ']' : '}';
-        if (token == open) {
+        if (token == '[') {
           ++count;
-        } else if (token == close && --count == 0) {
-          token = tok(lexstate_ == ST_BRACKET ? BRACKET_PHRASE : BRACE_PHRASE);
+        } else if (token == ']' && --count == 0) {
+          token = tok(BRACKET_PHRASE);
           lexstate_ = ST_NORMAL;
           goto fini;
         }
         continue;
-      }
+      case ST_BRACE:  // skip_braces() returned the closing brace
+        app(text);
+        token = tok(BRACE_PHRASE);
+        lexstate_ = ST_NORMAL;
+        goto fini;
       case ST_EXPRESSION:
         switch (token) {
           case '(': case '[': case '{':

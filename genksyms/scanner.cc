@@ -151,6 +151,76 @@ int Scanner::match_at_line_start() {
   return -1;
 }
 
+namespace {
+// Bytes that matter inside a brace phrase; every other byte belongs to a token that can
+// neither open nor close a brace nor hide one.  NUL ends the input, as in next().
+constexpr std::array<bool, 256> kBraceStop = [] {
+  std::array<bool, 256> t{};
+  for (char c : {'\0', '\n', '"', '\'', '{', '}', '#'}) t[static_cast<unsigned char>(c)] = true;
+  return t;
+}();
+}  // namespace
+
+int Scanner::skip_braces(int& depth) {
+  const char* const base = in_.data();
+  const std::size_t size = in_.size();
+  std::size_t p = pos_;
+  for (;;) {
+    while (p < size && !kBraceStop[static_cast<unsigned char>(base[p])]) ++p;
+    if (p >= size) {
+      pos_ = p;
+      text_ = {};
+      return 0;
+    }
+    const char c = base[p];
+    switch (c) {
+      case '\0':  // next() returns a NUL byte as token 0, the end of the input
+        pos_ = p + 1;
+        text_ = in_.substr(p, 1);
+        return 0;
+      case '\n':
+        ++line;
+        ++p;
+        continue;
+      case '#':
+        // Only at the start of a line, where next() would try a marker or a directive:
+        // a newline before it (tokens other than literals never span lines, and literals
+        // are skipped whole).
+        if (p > 0 && base[p - 1] == '\n') {
+          pos_ = p;
+          last_start_ = p;
+          at_bol_ = true;
+          int t = match_at_line_start();
+          p = pos_;
+          if (t > 0) return t;
+          if (t < 0) continue;
+        }
+        ++p;
+        continue;
+      case '"':
+      case '\'': {
+        std::size_t n = quoted_len(in_, p);
+        p += n ? n : 1;
+        continue;
+      }
+      case '{':
+        ++depth;
+        ++p;
+        continue;
+      default:  // '}'
+        ++p;
+        if (--depth == 0) {
+          last_start_ = p - 1;
+          pos_ = p;
+          text_ = in_.substr(p - 1, 1);
+          at_bol_ = false;
+          return '}';
+        }
+        continue;
+    }
+  }
+}
+
 int Scanner::next() {
   if (paren_pending_) {
     paren_pending_ = false;

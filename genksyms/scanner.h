@@ -18,6 +18,11 @@ public:
   explicit Scanner(std::string_view input) : in_(input) {}
 
   int next();  // 0 at the end of the input
+  // The rest of a brace phrase (a function body) whose depth is `depth`, without making
+  // tokens: counts '{' and '}' outside string and character literals as next() would
+  // split them, keeps the line count.  Returns '}' when the depth reaches 0, FILENAME for a
+  // line marker met on the way (text() holds it; call again to go on), 0 at the end.
+  int skip_braces(int& depth);
   std::string_view text() const { return text_; }
   int line = 1;
 

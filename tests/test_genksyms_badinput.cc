@@ -373,6 +373,12 @@ std::string token_soup(std::mt19937_64& rng) {
   static const char* const kDeclarators[] = {"@", "*@", "@[4]", "@(void)", "@(int, T)", "(*@)(int)", "@ = 3",
                                              "@ __attribute__((aligned(8)))", "@ asm(\"x\")", "@:3", "@(T t, ...)",
                                              "(@)", "@[]", "* const @"};
+  // Function bodies, which the lexer skips as one brace phrase: braces inside literals, line
+  // markers and directives inside, a quote with no end, an escaped newline in a string.
+  static const char* const kBodyParts[] = {"{", "}", "{ }", "\"}\"", "'{'", "'}'", "L\"{\"", "\"a\\\"{\"",
+                                           "\n# 40 \"inc/h.h\" 1\n", "\n# 41 \"soup.c\" 2\n", "\n#define X {\n",
+                                           "\n  # 5 \"x.c\"\n", "\"a\\\nb\"", "'", "x = 1;", "return 0;",
+                                           "\n", "if (a) { b(); }", "0x7d", "1.5e+3"};
   static const char* const kMarkers[] = {"# 3 \"inc/h.h\" 1\n", "# 12 \"soup.c\" 2\n", "# 1 \"other.c\"\n",
                                          "#pragma once\n"};
   auto pick = [&](const auto& arr) { return std::string(arr[rng() % std::size(arr)]); };
@@ -390,7 +396,7 @@ std::string token_soup(std::mt19937_64& rng) {
   std::vector<std::string> declared;
   const std::size_t n = 2 + rng() % 12;
   for (std::size_t i = 0; i < n; ++i) {
-    switch (rng() % (level == 0 ? 7 : 8)) {
+    switch (rng() % (level == 0 ? 8 : 9)) {
       case 0:
       case 1:
       case 2:
@@ -415,6 +421,14 @@ std::string token_soup(std::mt19937_64& rng) {
       case 6:
         s += pick(kMarkers);
         break;
+      case 7: {  // a function definition
+        const std::string name = pick(kNames);
+        declared.push_back(name);
+        s += "static inline " + pick(kTypes) + " " + name + "(int a) {";
+        for (std::size_t k = 0, m = rng() % 10; k < m; ++k) s += pick(kBodyParts) + " \n"[rng() % 4 == 0];
+        s += level == 0 || rng() % 4 ? "}\n" : "\n";
+        break;
+      }
       default:
         s += random_run(1 + rng() % 12) + "\n";
         break;

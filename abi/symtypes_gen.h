@@ -1,8 +1,8 @@
 // Whole-kernel symtypes and CRCs without building the kernel: GNU make evaluates the source
 // tree's Makefiles under the headers tree's .config (every object of the build, built-in and
 // modular, with its exact c_flags), then each object that exports symbols is preprocessed
-// once, as scripts/Makefile.build's cmd_gensymtypes_{c,S} does, and fed to our genksyms in
-// process, on N workers.
+// once, as scripts/Makefile.build's cmd_gensymtypes_{c,S} does (plus -ftrack-macro-expansion=0
+// under GCC: the same output, less work), and fed to our genksyms in process, on N workers.
 #pragma once
 #include <cstdint>
 #include <optional>

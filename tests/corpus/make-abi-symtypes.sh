@@ -6,7 +6,7 @@
 #
 # For each version: `modforge symtypes --source <linux-source> --kernel <headers tree>` into
 # $cache/symtypes-gen/<ver> (skipped when that directory holds a finished run: the stamp this
-# script writes, or the <ver>.crcs an earlier run left beside it; ~11 min per version on 2 cores),
+# script writes, or the <ver>.crcs an earlier run left beside it; ~3-4 min per version on 2 cores),
 # then every computed CRC compared with the headers tree's Module.symvers: nothing is stored
 # unless all are equal and none is missing.  Then the consolidated form (`modforge symtypes
 # --consolidate`) goes to tests/corpus/abi-symtypes/<ver>.symtypes.xz (xz -9).
@@ -60,7 +60,7 @@ for ver in "$@"; do
     # Maybe a run still going (or one that died): never removed behind its back.
     die "$ver: $dir holds no finished run (no stamp, no $crcs): remove it to regenerate"
   else
-    echo "$ver: generating into $dir (about 11 min on 2 cores)"
+    echo "$ver: generating into $dir (about 3-4 min on 2 cores)"
     rm -f "$crcs"
     start=$(date +%s)
     "$ours" symtypes --source "$src" --kernel "$hdr" -o "$dir" --symvers "$crcs" ||

@@ -71,8 +71,7 @@ Kernel kernel_of_source(const std::string& source) {
 }
 
 // The compiler the tree was configured with: CONFIG_CC_VERSION_TEXT's first word.
-std::string cc_of_config(const std::string& config_path) {
-  std::string text = read_or_throw(config_path);
+std::string cc_of_config(const std::string& text, const std::string& config_path) {
   const std::string key = "CONFIG_CC_VERSION_TEXT=\"";
   size_t p = text.find(key);
   if (p == std::string::npos) throw Error(config_path + ": no CONFIG_CC_VERSION_TEXT");
@@ -81,8 +80,7 @@ std::string cc_of_config(const std::string& config_path) {
   return text.substr(p, e - p);
 }
 
-bool config_is_gcc(const std::string& config_path) {
-  const std::string text = read_or_throw(config_path);
+bool config_is_gcc(const std::string& text) {
   return text.starts_with("CONFIG_CC_IS_GCC=y\n") || text.find("\nCONFIG_CC_IS_GCC=y\n") != std::string::npos;
 }
 
@@ -108,7 +106,7 @@ constexpr const char* kHostTools[] = {"scripts/asn1_compiler", "scripts/selinux/
 // (.config and the files syncconfig and prepare write), taken from the headers tree.  The
 // configuration's timestamps are ordered so that make sees nothing to re-sync.  Host tools
 // that generate sources are named by empty files: make -n then "makes" what they generate.
-void prepare_objtree(const std::string& headers, const fs::path& obj) {
+void prepare_objtree(const std::string& headers, const std::string& config, const fs::path& obj) {
   std::error_code ec;
   fs::create_directories(obj / "include/config", ec);
   if (ec) throw Error(obj.string() + ": " + ec.message());
@@ -128,7 +126,6 @@ void prepare_objtree(const std::string& headers, const fs::path& obj) {
   for (const char* tool : kHostTools) touch_file(obj / tool);
   // The module signing key (certs/ builds it into the kernel; Debian's key is not shipped):
   // named by an empty file so that certs/ evaluates without a complaint.
-  std::string config = read_or_throw(headers + "/.config");
   const std::string key = "\nCONFIG_MODULE_SIG_KEY=\"";
   if (size_t p = config.find(key); p != std::string::npos) {
     p += key.size();
@@ -441,11 +438,13 @@ SymtypesGenResult generate_symtypes(const SymtypesGenOptions& options) {
   if (opt.source.ends_with("/")) opt.source.pop_back();
   if (opt.jobs == 0) opt.jobs = std::max(1u, std::thread::hardware_concurrency());
   const Kernel kernel = opt.kernel ? *opt.kernel : kernel_of_source(opt.source);
-  if (opt.cc.empty()) opt.cc = cc_of_config(opt.headers + "/.config");
+  const std::string config_path = opt.headers + "/.config";
+  const std::string config = read_or_throw(config_path);
+  if (opt.cc.empty()) opt.cc = cc_of_config(config, config_path);
   fs::path objtree = fs::absolute(opt.work_dir.empty() ? fs::path(opt.out_dir) / ".objtree" : fs::path(opt.work_dir));
   std::error_code ec;
   fs::remove_all(objtree, ec);
-  prepare_objtree(opt.headers, objtree);
+  prepare_objtree(opt.headers, config, objtree);
   fs::create_directories(opt.out_dir, ec);
   if (ec) throw Error(opt.out_dir + ": " + ec.message());
 
@@ -519,7 +518,7 @@ SymtypesGenResult generate_symtypes(const SymtypesGenOptions& options) {
   result.make_seconds = seconds_since(t0);
 
   const auto t1 = Clock::now();
-  Generator gen(opt, kernel, objtree, run_env, config_is_gcc(opt.headers + "/.config"));
+  Generator gen(opt, kernel, objtree, run_env, config_is_gcc(config));
   std::vector<std::string> genv;  // real (not -n) Makefile.build runs: kbuild's environment
   for (auto& e : kenv)
     if (!e.starts_with("MAKEFILES=") && !e.starts_with("MODFORGE_SG_")) genv.push_back(e);

@@ -48,6 +48,26 @@ int agreement(const abi::SymtypesCorpus& c, const std::map<std::string, std::uin
   return differ;
 }
 
+using Symvers = std::map<std::string, std::uint32_t>;
+
+// A "crc" entry for each export of `o` in both Module.symvers whose CRC changed (`changed`)
+// or stayed (and, given `also_in`, that it also exports).
+abi::AbiDiff crc_entries(const abi::SymtypesCorpus& o, const Symvers& os, const Symvers& ns, bool changed,
+                         const abi::SymtypesCorpus* also_in = nullptr) {
+  abi::AbiDiff d;
+  for (const auto& e : o.exports()) {
+    const std::string name(o.key_name(e.key));
+    auto a = os.find(name), b = ns.find(name);
+    if (a == os.end() || b == ns.end() || (a->second != b->second) != changed) continue;
+    if (also_in && !also_in->find_export(name)) continue;
+    abi::SymbolChange ch;
+    ch.symbol = name;
+    ch.kind = "crc";
+    d.changes.push_back(ch);
+  }
+  return d;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -59,16 +79,7 @@ int main(int argc, char** argv) {
     auto o = abi::load_symtypes(argv[1]), n = abi::load_symtypes(argv[2]);
     const auto os = read_symvers(argv[3]), ns = read_symvers(argv[4]);
     int bad = agreement(*o, os, "old") + agreement(*n, ns, "new");
-    abi::AbiDiff d;
-    for (const auto& e : o->exports()) {
-      const std::string name(o->key_name(e.key));
-      auto a = os.find(name), b = ns.find(name);
-      if (a == os.end() || b == ns.end() || a->second == b->second) continue;
-      abi::SymbolChange ch;
-      ch.symbol = name;
-      ch.kind = "crc";
-      d.changes.push_back(ch);
-    }
+    abi::AbiDiff d = crc_entries(*o, os, ns, true);
     abi::explain_crc_changes(*o, *n, d);
     std::size_t explained = 0;
     for (const abi::SymbolChange& ch : d.changes) explained += !ch.root_cause.empty();
@@ -85,16 +96,7 @@ int main(int argc, char** argv) {
     }
     for (const std::string& s : d.unexplained) std::printf("unexplained: %s\n", s.c_str());
     // No false change: the exports whose CRC stayed must reach no changed type.
-    abi::AbiDiff same;
-    for (const auto& e : o->exports()) {
-      const std::string name(o->key_name(e.key));
-      auto a = os.find(name), b = ns.find(name);
-      if (a == os.end() || b == ns.end() || a->second != b->second || !n->find_export(name)) continue;
-      abi::SymbolChange ch;
-      ch.symbol = name;
-      ch.kind = "crc";
-      same.changes.push_back(ch);
-    }
+    abi::AbiDiff same = crc_entries(*o, os, ns, false, n.get());
     abi::explain_crc_changes(*o, *n, same);
     std::size_t false_changes = 0;
     for (const abi::RootCause& c : same.causes)

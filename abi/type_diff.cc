@@ -126,6 +126,7 @@ void collect_members(Toks t, std::size_t b, std::size_t e, std::vector<Item>& ou
       }
     }
     const std::vector<Range> ds = split(t, r.b, r.e, ",");
+    if (ds.empty()) continue;  // commas alone (malformed input): no member to compare
     const std::size_t n0 = declarator_name(t, ds[0].b, ds[0].e);
     // where the first declarator starts: its name, after the pointers and parentheses before it
     std::size_t start = n0 == npos ? ds[0].e : n0;
